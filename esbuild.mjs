@@ -1,0 +1,51 @@
+// One small function per bundle target; `--production` minifies, `--watch` rebuilds.
+import * as esbuild from 'esbuild';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** dockerode -> ssh2 -> cpu-features / sshcrypto: optional `.node` addons with JS fallbacks. */
+const noNativeAddons = {
+  name: 'no-native-addons',
+  setup(build) {
+    build.onResolve({ filter: /\.node$/ }, (args) => ({ path: args.path, namespace: 'no-native' }));
+    build.onResolve({ filter: /^cpu-features$/ }, (args) => ({ path: args.path, namespace: 'no-native' }));
+    build.onLoad({ filter: /.*/, namespace: 'no-native' }, () => ({
+      contents: 'throw new Error("native addon not bundled; JavaScript fallback is used");',
+      loader: 'js',
+    }));
+  },
+};
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+function nodeTarget(entry, outfile, extra = {}) {
+  return { ...common, entryPoints: [entry], outfile, platform: 'node', target: 'node20', format: 'cjs', plugins: [noNativeAddons], ...extra };
+}
+
+const extension = () => nodeTarget('src/extension/extension.ts', 'dist/extension.js', { external: ['vscode'] });
+const cli = () => nodeTarget('src/cli.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } });
+const bench = () => nodeTarget('test/bench/bench.ts', 'dist/bench.js');
+const webview = () => ({
+  ...common,
+  entryPoints: ['webview/main.ts'],
+  outfile: 'dist/webview.js',
+  platform: 'browser',
+  target: 'es2022',
+  format: 'iife',
+  loader: { '.css': 'text' },
+});
+
+const targets = [extension(), cli(), webview(), ...(production ? [] : [bench()])];
+
+if (watch) {
+  for (const t of targets) await (await esbuild.context(t)).watch();
+} else {
+  await Promise.all(targets.map((t) => esbuild.build(t)));
+}

@@ -1,0 +1,32 @@
+/** Where the readers look. Every root is a parameter so tests can point readers at recorded trees. */
+export interface Roots {
+  proc: string;
+  sys: string;
+  /** Usually `${sys}/fs/cgroup`, kept separate because a recorded tree may hold only this part. */
+  cgroup: string;
+  run: string;
+  etc: string;
+  dev: string;
+}
+
+export interface ScanOptions {
+  roots: Roots;
+  dockerSocket: string;
+  /** Per external call (docker API, ovs-vsctl, QMP ...), so an unanswering daemon never hangs a scan. */
+  timeoutMs: number;
+  /** PATH used to look for tools (ovs-vsctl, qemu, virsh, mn ...). */
+  path: string;
+}
+
+export const defaultRoots: Roots = { proc: '/proc', sys: '/sys', cgroup: '/sys/fs/cgroup', run: '/run', etc: '/etc', dev: '/dev' };
+
+export function scanOptions(partial: Partial<Omit<ScanOptions, 'roots'>> & { roots?: Partial<Roots> } = {}): ScanOptions {
+  const roots = { ...defaultRoots, ...partial.roots };
+  if (partial.roots?.sys && !partial.roots.cgroup) roots.cgroup = `${partial.roots.sys}/fs/cgroup`;
+  return {
+    roots,
+    dockerSocket: partial.dockerSocket ?? process.env.VIRTLAB_DOCKER_SOCKET ?? '/var/run/docker.sock',
+    timeoutMs: partial.timeoutMs ?? 5000,
+    path: partial.path ?? process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+  };
+}
