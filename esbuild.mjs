@@ -1,5 +1,6 @@
 // One small function per bundle target; `--production` minifies, `--watch` rebuilds.
 import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -42,7 +43,7 @@ const webview = () => ({
   loader: { '.css': 'text' },
 });
 
-const targets = [extension(), cli(), webview(), ...(production ? [] : [bench()])];
+const targets = [extension(), cli(), webview(), ...(production || !existsSync('test/bench/bench.ts') ? [] : [bench()])];
 
 if (watch) {
   for (const t of targets) await (await esbuild.context(t)).watch();

@@ -7,6 +7,8 @@ export interface Roots {
   run: string;
   etc: string;
   dev: string;
+  /** The file system root, for markers such as /.dockerenv. */
+  rootfs: string;
 }
 
 export interface ScanOptions {
@@ -18,11 +20,12 @@ export interface ScanOptions {
   path: string;
 }
 
-export const defaultRoots: Roots = { proc: '/proc', sys: '/sys', cgroup: '/sys/fs/cgroup', run: '/run', etc: '/etc', dev: '/dev' };
+export const defaultRoots: Roots = { proc: '/proc', sys: '/sys', cgroup: '/sys/fs/cgroup', run: '/run', etc: '/etc', dev: '/dev', rootfs: '/' };
 
 export function scanOptions(partial: Partial<Omit<ScanOptions, 'roots'>> & { roots?: Partial<Roots> } = {}): ScanOptions {
-  const roots = { ...defaultRoots, ...partial.roots };
-  if (partial.roots?.sys && !partial.roots.cgroup) roots.cgroup = `${partial.roots.sys}/fs/cgroup`;
+  const given = Object.fromEntries(Object.entries(partial.roots ?? {}).filter(([, v]) => typeof v === 'string' && v)) as Partial<Roots>;
+  const roots = { ...defaultRoots, ...given };
+  if (given.sys && !given.cgroup) roots.cgroup = `${given.sys}/fs/cgroup`;
   return {
     roots,
     dockerSocket: partial.dockerSocket ?? process.env.VIRTLAB_DOCKER_SOCKET ?? '/var/run/docker.sock',

@@ -8,6 +8,11 @@ export interface CgroupMount {
   version: 1 | 2;
   /** v1: the controllers (memory, cpu, cpuacct, pids, blkio, name=systemd ...); v2: from cgroup.controllers. */
   controllers: string[];
+  /**
+   * The mountinfo root of this mount (4th field), e.g. `/docker/<id>` when a container sees only its
+   * own subtree; paths from /proc/<pid>/cgroup are made relative to it. Absent = `/`.
+   */
+  root?: string;
 }
 
 export interface CgroupLayout {

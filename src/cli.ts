@@ -1,0 +1,60 @@
+import { scanOptions } from './core/context';
+import { takeSnapshot } from './core/scan';
+
+const USAGE = `usage: virtlab <command> [options]
+
+commands:
+  snapshot --json          print everything VirtLab sees as one JSON graph
+  help                     this text
+
+options:
+  --proc DIR  --sys DIR  --cgroup DIR   read recorded trees instead of /proc, /sys, /sys/fs/cgroup
+  --docker-socket PATH                  Docker Engine API socket (default /var/run/docker.sock)
+  --timeout MS                          per external call (default 5000)
+`;
+
+function flag(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new UsageError(`${name} needs a value`);
+  return v;
+}
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...args] = argv;
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    process.stdout.write(USAGE);
+    return cmd ? 0 : 2;
+  }
+  const timeout = flag(args, '--timeout');
+  if (timeout !== undefined && !/^\d+$/.test(timeout)) throw new UsageError('--timeout must be a whole number of milliseconds');
+  const opts = scanOptions({
+    roots: { proc: flag(args, '--proc'), sys: flag(args, '--sys'), cgroup: flag(args, '--cgroup') } as never,
+    dockerSocket: flag(args, '--docker-socket'),
+    timeoutMs: timeout ? Number(timeout) : undefined,
+  });
+  if (cmd === 'snapshot') {
+    const snap = await takeSnapshot(opts);
+    process.stdout.write(JSON.stringify(snap, null, args.includes('--compact') ? undefined : 2) + '\n');
+    return 0;
+  }
+  throw new UsageError(`unknown command: ${cmd}`);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`virtlab: ${e.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      process.stderr.write(`virtlab: ${(e as Error).stack ?? e}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

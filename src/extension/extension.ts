@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import type { Snapshot } from '../core/model/graph';
+import { HostTreeProvider, type HostItem } from './hostTree';
+import { SnapshotStore } from './snapshotStore';
+
+/** What `activate` returns: used by the extension-host tests and by other extensions. */
+export interface VirtLabApi {
+  snapshot(): Promise<Snapshot>;
+  hostTree: vscode.TreeDataProvider<HostItem>;
+}
+
+export function activate(context: vscode.ExtensionContext): VirtLabApi {
+  const log = vscode.window.createOutputChannel('VirtLab', { log: true });
+  const store = new SnapshotStore(log);
+  const hostTree = new HostTreeProvider(store);
+  const hostView = vscode.window.createTreeView('virtlab.host', { treeDataProvider: hostTree, showCollapseAll: false });
+
+  const refreshWithProgress = () =>
+    vscode.window.withProgress({ location: { viewId: 'virtlab.host' }, title: 'Reading this machine' }, () => store.refresh());
+
+  context.subscriptions.push(
+    log,
+    store,
+    hostTree,
+    hostView,
+    vscode.commands.registerCommand('virtlab.refresh', async () => {
+      try {
+        await refreshWithProgress();
+      } catch (e) {
+        void vscode.window.showErrorMessage(`VirtLab could not read this machine: ${(e as Error).message}`);
+      }
+    }),
+    vscode.commands.registerCommand('virtlab.copySnapshot', async () => {
+      const snap = store.latest ?? (await refreshWithProgress());
+      await vscode.env.clipboard.writeText(JSON.stringify(snap, null, 2));
+      void vscode.window.showInformationMessage(`Copied a snapshot of ${snap.nodes.length} nodes and ${snap.edges.length} edges.`);
+    }),
+    vscode.commands.registerCommand('virtlab.showLog', () => log.show()),
+  );
+  log.info(`VirtLab ${context.extension.packageJSON.version as string} activated (extension host: Node ${process.versions.node}, ${process.platform})`);
+
+  return { snapshot: () => store.refresh(), hostTree };
+}
+
+export function deactivate(): void {
+  /* subscriptions are disposed by VS Code */
+}
