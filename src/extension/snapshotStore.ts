@@ -1,15 +1,25 @@
 import * as vscode from 'vscode';
 import { scanOptions, type ScanOptions } from '../core/context';
+import type { SnapshotDiff } from '../core/model/diff';
 import type { Snapshot } from '../core/model/graph';
 import { takeSnapshot } from '../core/scan';
+import { SnapshotWatcher } from '../core/watch';
 
-/** Holds the latest snapshot; one refresh at a time, later callers share the one in flight. */
+/**
+ * Holds the latest snapshot. While a VirtLab view is visible a SnapshotWatcher keeps it live
+ * (Docker events first, a slow rescan for /proc, OVS and links); when nothing is visible it
+ * stops, so VirtLab costs nothing while nobody looks.
+ */
 export class SnapshotStore implements vscode.Disposable {
   private current: Snapshot | undefined;
   private inFlight: Promise<Snapshot> | undefined;
-  private lastError: string | undefined;
+  private watcher: SnapshotWatcher | undefined;
   private readonly changed = new vscode.EventEmitter<Snapshot>();
+  private readonly diffs = new vscode.EventEmitter<{ diff: SnapshotDiff; snapshot: Snapshot }>();
+  /** Fires with every new snapshot (full or after a diff). */
   readonly onDidChange = this.changed.event;
+  /** Fires with the diff behind each live update, for the webview. */
+  readonly onDidDiff = this.diffs.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -17,8 +27,8 @@ export class SnapshotStore implements vscode.Disposable {
     return this.current;
   }
 
-  get error(): string | undefined {
-    return this.lastError;
+  get live(): boolean {
+    return !!this.watcher;
   }
 
   /** Options from settings (`scope: machine`), so recorded trees can be explored too. */
@@ -30,21 +40,23 @@ export class SnapshotStore implements vscode.Disposable {
     });
   }
 
+  private publish(snap: Snapshot, why: string): void {
+    this.current = snap;
+    const notOk = Object.entries(snap.report.sources).filter(([, s]) => s.state !== 'ok');
+    this.log.info(`snapshot (${why}): ${snap.nodes.length} nodes, ${snap.edges.length} edges, ${snap.report.skipped.length} skipped, ${snap.report.durationMs} ms`);
+    for (const [name, s] of notOk) this.log.warn(`source ${name}: ${s.state}${s.detail ? ` - ${s.detail}` : ''}`);
+    this.changed.fire(snap);
+  }
+
+  /** A full scan now; concurrent callers share the one in flight. */
   refresh(): Promise<Snapshot> {
     if (this.inFlight) return this.inFlight;
-    const started = Date.now();
     this.inFlight = takeSnapshot(this.options())
       .then((snap) => {
-        this.current = snap;
-        this.lastError = undefined;
-        const notOk = Object.entries(snap.report.sources).filter(([, s]) => s.state !== 'ok');
-        this.log.info(`snapshot: ${snap.nodes.length} nodes, ${snap.edges.length} edges, ${snap.report.skipped.length} skipped, ${Date.now() - started} ms`);
-        for (const [name, s] of notOk) this.log.warn(`source ${name}: ${s.state}${s.detail ? ` - ${s.detail}` : ''}`);
-        this.changed.fire(snap);
+        this.publish(snap, 'full');
         return snap;
       })
       .catch((e: unknown) => {
-        this.lastError = (e as Error).message;
         this.log.error(`snapshot failed: ${(e as Error).stack ?? e}`);
         throw e;
       })
@@ -54,7 +66,39 @@ export class SnapshotStore implements vscode.Disposable {
     return this.inFlight;
   }
 
+  /** Start or stop live updates; called when the visibility of VirtLab's views changes. */
+  setLive(on: boolean, intervalMs = 5000): void {
+    if (on && !this.watcher) {
+      const w = new SnapshotWatcher({ opts: this.options(), takeSnapshot, intervalMs });
+      this.watcher = w;
+      w.on('diff', (diff: SnapshotDiff, snap: Snapshot) => {
+        this.diffs.fire({ diff, snapshot: snap });
+        this.publish(snap, `live: +${diff.addedNodes.length} ~${diff.changedNodes.length} -${diff.removedNodes.length}`);
+      });
+      w.on('refresh-error', (e: Error) => this.log.error(`live refresh failed: ${e.message}`));
+      w.on('docker', (state: string, detail?: string) => this.log.info(`docker events: ${state}${detail ? ` (${detail})` : ''}`));
+      // The watcher's first full scan doubles as the refresh a view may be waiting for.
+      const first = w.start().then((snap) => {
+        this.publish(snap, 'live start');
+        return snap;
+      });
+      first.catch((e: unknown) => this.log.error(`live updates could not start: ${(e as Error).message}`));
+      this.inFlight ??= first.finally(() => {
+        if (this.inFlight === guarded) this.inFlight = undefined;
+      });
+      const guarded = this.inFlight;
+      this.log.info('live updates on (a VirtLab view is visible)');
+    } else if (!on && this.watcher) {
+      const w = this.watcher;
+      this.watcher = undefined;
+      void w.stop();
+      this.log.info('live updates off (no VirtLab view is visible)');
+    }
+  }
+
   dispose(): void {
+    this.setLive(false);
     this.changed.dispose();
+    this.diffs.dispose();
   }
 }
