@@ -12,7 +12,9 @@ export type NodeKind =
 export type EdgeKind =
   | 'member-of' | 'shares-namespace' | 'in-cgroup' | 'uses-layer' | 'runs' | 'parent-of' | 'owned-by'
   | 'in-netns' | 'veth-peer' | 'bridge-port' | 'ovs-port' | 'vxlan-tunnel' | 'implements'
-  | 'vf-of' | 'vm-nic' | 'has-fact' | 'contains';
+  | 'vf-of' | 'vm-nic' | 'has-fact' | 'contains'
+  | 'from-image'
+  | 'ovs-interface';
 
 export interface GraphNode {
   id: string;
