@@ -5,6 +5,8 @@ import { SnapshotStore } from './snapshotStore';
 import { containersRows } from './trees/containersRows';
 import { GraphTreeProvider, type RowBuilder } from './trees/graphTree';
 import { namespacesRows } from './trees/namespacesRows';
+import { networkRows } from './trees/networkRows';
+import { vmRows } from './trees/vmRows';
 import type { RowSpec } from './trees/spec';
 
 /** What `activate` returns: used by the extension-host tests and by other extensions. */
@@ -15,8 +17,10 @@ export interface VirtLabApi {
 }
 
 const GRAPH_VIEWS: [string, RowBuilder][] = [
+  ['virtlab.vms', vmRows],
   ['virtlab.containers', containersRows],
   ['virtlab.namespaces', namespacesRows],
+  ['virtlab.network', networkRows],
 ];
 
 export function activate(context: vscode.ExtensionContext): VirtLabApi {

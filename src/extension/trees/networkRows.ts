@@ -1,0 +1,133 @@
+import type { GraphNode, Snapshot } from '../../core/model/graph';
+import { GraphIndex, prop } from './index';
+import { icon, messageRow, tooltip, type RowSpec } from './spec';
+
+function addrText(i: GraphNode): string {
+  return (prop<{ address: string; prefixlen: number }[]>(i, 'addresses') ?? []).filter((a) => !a.address.startsWith('fe80')).map((a) => `${a.address}/${a.prefixlen}`).join(' ');
+}
+
+/** Who is at the other end of a veth: "vethXYZ ↔ eth0 in container web". */
+function peerText(g: GraphIndex, i: GraphNode): string | undefined {
+  const peer = [...g.targets(i.id, 'veth-peer'), ...g.sources(i.id, 'veth-peer')][0];
+  if (!peer) return undefined;
+  const ns = prop<string>(peer, 'netns');
+  const ctr = ns ? g.sources(ns, 'member-of').find((n) => n.kind === 'container') : undefined;
+  const nsNode = ns ? g.nodes.get(ns) : undefined;
+  const where = ctr ? `container ${ctr.label}` : prop<string[]>(nsNode, 'nsfs')?.[0]?.replace(/^\/run\/netns\//, 'netns ') ?? (prop<boolean>(nsNode, 'isHostNs') ? 'host' : ns);
+  return `↔ ${prop<string>(peer, 'name')} in ${where}`;
+}
+
+function ifaceRow(g: GraphIndex, i: GraphNode, base: string): RowSpec {
+  const peer = peerText(g, i);
+  return {
+    id: `${base}/${i.id}`,
+    label: prop<string>(i, 'name') ?? i.label,
+    description: [prop<string>(i, 'kind'), addrText(i), peer].filter(Boolean).join(' · '),
+    tooltip: tooltip(`${prop<string>(i, 'name')} (${prop<string>(i, 'kind')})`, [`state ${prop<string>(i, 'state')}, MTU ${prop<number>(i, 'mtu')}, MAC ${prop<string>(i, 'mac') ?? '-'}`, peer, prop<string>(i, 'alias') && `alias: ${prop<string>(i, 'alias')}`], [`ip -j -d addr (netns ${prop<string>(i, 'netns')})`]),
+    icon: icon(prop<string>(i, 'state') === 'UP' || prop<string>(i, 'state') === 'UNKNOWN' ? 'plug' : 'debug-disconnect'),
+    contextValue: `interface.${prop<string>(i, 'kind')}`,
+    nodeId: i.id,
+  };
+}
+
+function linuxBridges(g: GraphIndex): RowSpec[] {
+  return g.ofKind('bridge').map((b) => {
+    const base = `net/${b.id}`;
+    const ports = g.sources(b.id, 'bridge-port');
+    const dn = g.sources(b.id, 'implements').find((n) => n.kind === 'docker-network');
+    return {
+      id: base,
+      label: b.label,
+      description: `Linux bridge · ${ports.length} port${ports.length === 1 ? '' : 's'}${dn ? ` · Docker network ${dn.label}` : ''} · ${prop<number>(b, 'fdbCount') ?? 0} MACs learned`,
+      tooltip: tooltip(`Linux bridge ${b.label}`, ['A software switch in the kernel: it forwards frames between its ports by learned MAC address.', dn && `Implements the Docker network "${dn.label}" (${prop<string>(dn, 'subnet') ?? ''}).`], ['ip -j -d addr', 'bridge -j fdb show']),
+      icon: icon('circuit-board'),
+      contextValue: 'bridge',
+      nodeId: b.id,
+      children: ports.map((p) => ifaceRow(g, p, base)),
+    };
+  });
+}
+
+function ovsBridges(g: GraphIndex): RowSpec[] {
+  return g.ofKind('ovs-bridge').map((b) => {
+    const base = `net/${b.id}`;
+    const ports = g.sources(b.id, 'ovs-port');
+    const flows = prop<number>(b, 'flowCount') ?? 0;
+    const dp = prop<string>(b, 'datapathType') || 'system';
+    return {
+      id: base,
+      label: b.label,
+      description: `Open vSwitch · ${ports.length} ports · ${flows} flows · ${dp === 'netdev' ? 'userspace datapath' : 'kernel datapath'}`,
+      tooltip: tooltip(`OVS bridge ${b.label}`, [`A programmable switch: OpenFlow rules decide what happens to each packet. Fail mode ${prop<string>(b, 'failMode')}.`, prop<string>(b, 'datapathProblem')], ['ovs-vsctl --format=json list Bridge', `ovs-ofctl dump-flows ${b.label}`]),
+      icon: icon('type-hierarchy'),
+      contextValue: 'ovsBridge',
+      nodeId: b.id,
+      children: ports.map((p) => {
+        const vx = g.targets(p.id, 'vxlan-tunnel')[0];
+        return {
+          id: `${base}/${p.id}`,
+          label: p.label,
+          description: [`port ${prop<number>(p, 'ofport') ?? '?'}`, prop<string>(p, 'type'), vx && `VNI ${prop<number>(vx, 'vni')} → ${(prop<Record<string, string>>(p, 'options') ?? {}).remote_ip ?? ''}`, prop<number>(p, 'tag') !== undefined && `VLAN ${prop<number>(p, 'tag')}`].filter(Boolean).join(' · '),
+          tooltip: tooltip(`OVS port ${p.label}`, [`type ${prop<string>(p, 'type')}`, JSON.stringify(prop(p, 'options') ?? {})], ['ovs-vsctl --format=json list Port,Interface']),
+          icon: icon('plug'),
+          contextValue: 'ovsPort',
+          nodeId: p.id,
+        };
+      }),
+    };
+  });
+}
+
+function vxlans(g: GraphIndex): RowSpec[] {
+  return g.ofKind('vxlan').map((v) => {
+    const ends = g.edgesIn(v.id, 'vxlan-tunnel');
+    return {
+      id: `net/${v.id}`,
+      label: `VNI ${prop<number>(v, 'vni')}`,
+      description: `VXLAN tenant · ${ends.length} tunnel endpoint${ends.length === 1 ? '' : 's'}`,
+      tooltip: tooltip(`VXLAN network ${prop<number>(v, 'vni')}`, ['A VXLAN network identifier (VNI) keeps one tenant\'s layer-2 frames apart from another\'s over the same IP underlay: frames are wrapped in UDP (port 4789) with the VNI in the header.']),
+      icon: icon('cloud'),
+      contextValue: 'vxlan',
+      nodeId: v.id,
+      children: ends.map((e) => {
+        const n = g.nodes.get(e.from)!;
+        const p = e.props ?? {};
+        return { id: `net/${v.id}/${n.id}`, label: n.label, description: `${p.via === 'ovs' ? 'OVS port' : 'Linux vxlan'} · ${p.local ?? 'any'} → ${p.remote ?? p.group ?? '?'}:${p.port ?? 4789}`, icon: icon('plug'), nodeId: n.id, contextValue: 'vxlanEndpoint' };
+      }),
+    };
+  });
+}
+
+function sriov(g: GraphIndex, snap: Snapshot): RowSpec[] {
+  const pfs = g.ofKind('sriov-pf');
+  const src = snap.report.sources.sriov;
+  if (!pfs.length) return [messageRow('net/sriov-none', 'No SR-IOV device on this machine', src?.detail ?? 'No network device reports sriov_totalvfs.', 'info', undefined, src?.fix)];
+  return pfs.map((pf) => {
+    const vfs = g.sources(pf.id, 'vf-of');
+    const simulated = prop<boolean>(pf, 'simulated');
+    return {
+      id: `net/${pf.id}`,
+      label: pf.label,
+      description: `SR-IOV PF · ${prop<number>(pf, 'numVfs')}/${prop<number>(pf, 'totalVfs')} VFs · ${prop<string>(pf, 'driver') ?? 'no driver'}${simulated ? ' · simulated (recorded tree)' : ''}`,
+      tooltip: tooltip(`SR-IOV physical function ${prop<string>(pf, 'pci')}`, ['The NIC splits itself into virtual functions (VFs) that a VM or container can own directly, bypassing the software switch.', simulated ? 'SIMULATED: read from a recorded sysfs tree, not this machine.' : undefined], [`/sys/bus/pci/devices/${prop<string>(pf, 'pci')}/sriov_numvfs`]),
+      icon: icon('chip'),
+      contextValue: 'sriovPf',
+      nodeId: pf.id,
+      children: vfs.map((vf) => ({ id: `net/${vf.id}`, label: vf.label, description: [prop<string>(vf, 'pci'), prop<string>(vf, 'driver') ?? 'no driver', prop<string>(vf, 'mac')].filter(Boolean).join(' · '), icon: icon('chip'), contextValue: 'sriovVf', nodeId: vf.id })),
+    };
+  });
+}
+
+/** The Network view: Linux bridges, OVS bridges, VXLAN tenants, SR-IOV, each with its ports and peers. */
+export function networkRows(snap: Snapshot): RowSpec[] {
+  const g = new GraphIndex(snap);
+  const rows: RowSpec[] = [];
+  const ovs = snap.report.sources.ovs;
+  const net = snap.report.sources.net;
+  if (net && net.state !== 'ok') rows.push(messageRow('net/net-state', 'Some network namespaces could not be read', net.detail ?? net.state, 'warning', undefined, net.fix));
+  rows.push(...linuxBridges(g), ...ovsBridges(g));
+  if (ovs && ovs.state !== 'ok' && ovs.state !== 'partial') rows.push(messageRow('net/ovs-state', ovs.state === 'absent' ? 'Open vSwitch is not installed' : 'Open vSwitch is not answering', ovs.detail ?? '', 'warning', { command: 'virtlab.refresh', title: 'Retry' }, ovs.fix));
+  else if (ovs && !g.ofKind('ovs-bridge').length) rows.push(messageRow('net/ovs-none', 'No Open vSwitch bridges', ovs.detail ?? 'Open vSwitch runs but has no bridges.'));
+  rows.push(...vxlans(g), ...sriov(g, snap));
+  return rows;
+}
