@@ -1,4 +1,4 @@
-import { scanOptions } from './core/context';
+import { defaultVersionCacheFile, scanOptions } from './core/context';
 import { takeSnapshot } from './core/scan';
 
 const USAGE = `usage: virtlab <command> [options]
@@ -11,6 +11,7 @@ options:
   --proc DIR  --sys DIR  --cgroup DIR   read recorded trees instead of /proc, /sys, /sys/fs/cgroup
   --docker-socket PATH                  Docker Engine API socket (default /var/run/docker.sock)
   --timeout MS                          per external call (default 5000)
+  --no-cache                            ask every tool for its version (normally cached by binary identity)
 `;
 
 function flag(args: string[], name: string): string | undefined {
@@ -35,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     roots: { proc: flag(args, '--proc'), sys: flag(args, '--sys'), cgroup: flag(args, '--cgroup') } as never,
     dockerSocket: flag(args, '--docker-socket'),
     timeoutMs: timeout ? Number(timeout) : undefined,
+    versionCacheFile: args.includes('--no-cache') ? undefined : defaultVersionCacheFile(),
   });
   if (cmd === 'snapshot') {
     const snap = await takeSnapshot(opts);
@@ -43,6 +45,12 @@ async function main(argv: string[]): Promise<number> {
   }
   throw new UsageError(`unknown command: ${cmd}`);
 }
+
+// `virtlab snapshot --json | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -18,6 +18,8 @@ export interface ScanOptions {
   timeoutMs: number;
   /** PATH used to look for tools (ovs-vsctl, qemu, virsh, mn ...). */
   path: string;
+  /** Where tool versions are cached by binary identity; undefined = always ask the tools. */
+  versionCacheFile?: string;
 }
 
 export const defaultRoots: Roots = { proc: '/proc', sys: '/sys', cgroup: '/sys/fs/cgroup', run: '/run', etc: '/etc', dev: '/dev', rootfs: '/' };
@@ -31,5 +33,12 @@ export function scanOptions(partial: Partial<Omit<ScanOptions, 'roots'>> & { roo
     dockerSocket: partial.dockerSocket ?? process.env.VIRTLAB_DOCKER_SOCKET ?? '/var/run/docker.sock',
     timeoutMs: partial.timeoutMs ?? 5000,
     path: partial.path ?? process.env.PATH ?? '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    versionCacheFile: partial.versionCacheFile,
   };
+}
+
+/** The per-user cache file for tool versions ($XDG_CACHE_HOME/virtlab or ~/.cache/virtlab). */
+export function defaultVersionCacheFile(): string | undefined {
+  const base = process.env.XDG_CACHE_HOME || (process.env.HOME ? `${process.env.HOME}/.cache` : undefined);
+  return base ? `${base}/virtlab/tool-versions.json` : undefined;
 }

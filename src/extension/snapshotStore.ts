@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { scanOptions, type ScanOptions } from '../core/context';
+import { defaultVersionCacheFile, scanOptions, type ScanOptions } from '../core/context';
 import type { SnapshotDiff } from '../core/model/diff';
 import type { Snapshot } from '../core/model/graph';
 import { takeSnapshot } from '../core/scan';
@@ -37,6 +37,7 @@ export class SnapshotStore implements vscode.Disposable {
     return scanOptions({
       roots: { proc: c.get<string>('procRoot') || undefined, sys: c.get<string>('sysRoot') || undefined },
       dockerSocket: c.get<string>('dockerSocket') || undefined,
+      versionCacheFile: defaultVersionCacheFile(),
     });
   }
 

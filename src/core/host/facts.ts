@@ -76,7 +76,7 @@ export async function readHostFacts(opts: ScanOptions): Promise<{ facts: HostFac
     detectCgroupLayout(roots),
     kvmDevice(`${roots.dev}/kvm`),
     pingDocker(opts.dockerSocket, opts.timeoutMs),
-    detectTools(opts.path, opts.timeoutMs),
+    detectTools(opts.path, opts.timeoutMs, opts.versionCacheFile),
     which('systemd-detect-virt', opts.path),
   ]);
   const cpu = parseCpuInfo(cpuText ?? '');

@@ -1,6 +1,7 @@
 import { run } from '../sys/exec';
 import { which } from '../sys/which';
 import type { HostFact } from './types';
+import { VersionCache } from './versionCache';
 
 interface ToolSpec {
   key: string;
@@ -28,15 +29,21 @@ function firstLine(s: string): string {
 }
 
 /** Which runtimes and tools are installed (found on PATH) and, for daemons, reachable. */
-export async function detectTools(path: string, timeoutMs: number): Promise<HostFact[]> {
-  return Promise.all(
+export async function detectTools(path: string, timeoutMs: number, versionCacheFile?: string): Promise<HostFact[]> {
+  const cache = await VersionCache.open(versionCacheFile);
+  const facts = await Promise.all(
     TOOLS.map(async (t): Promise<HostFact> => {
       const found = await which(t.bin, path);
       if (!found) {
         return { key: `tool.${t.key}`, group: 'tools', label: t.label, value: 'not installed', status: 'missing', source: `${t.bin} not found on PATH`, detail: t.what, fix: t.install };
       }
-      const ver = await run(found, t.versionArgs, { timeoutMs });
-      const version = firstLine(ver.stdout || ver.stderr) || 'version unknown';
+      const key = await VersionCache.keyFor(found);
+      let version = cache.get(key);
+      if (!version) {
+        const ver = await run(found, t.versionArgs, { timeoutMs });
+        version = firstLine(ver.stdout || ver.stderr) || 'version unknown';
+        if (ver.ok) cache.set(key, version);
+      }
       if (t.probeArgs) {
         const probe = await run(found, t.probeArgs, { timeoutMs });
         if (!probe.ok) {
@@ -46,4 +53,6 @@ export async function detectTools(path: string, timeoutMs: number): Promise<Host
       return { key: `tool.${t.key}`, group: 'tools', label: t.label, value: version, status: 'ok', source: `${found} ${t.versionArgs.join(' ')}`, detail: t.what };
     }),
   );
+  await cache.save();
+  return facts;
 }
