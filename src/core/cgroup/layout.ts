@@ -29,10 +29,10 @@ export async function detectCgroupLayout(roots: Roots): Promise<CgroupLayout> {
   for (const m of parseMountInfo(text).entries) {
     if (m.fsType === 'cgroup2') {
       const controllers = (await readText(`${cgroupDir(roots, m.mountPoint)}/cgroup.controllers`)).text?.trim().split(/\s+/).filter(Boolean) ?? [];
-      mounts.push({ mountPoint: m.mountPoint, version: 2, controllers });
+      mounts.push({ mountPoint: m.mountPoint, version: 2, controllers, root: m.root });
     } else if (m.fsType === 'cgroup') {
       const controllers = m.superOptions.filter((o) => !V1_SUPER_OPTS.has(o) && !o.startsWith('release_agent='));
-      mounts.push({ mountPoint: m.mountPoint, version: 1, controllers });
+      mounts.push({ mountPoint: m.mountPoint, version: 1, controllers, root: m.root });
     }
   }
   const v2AtBase = mounts.some((m) => m.version === 2 && m.mountPoint === CGROUP_MOUNT_BASE);
