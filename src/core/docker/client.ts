@@ -1,0 +1,83 @@
+/**
+ * The Docker Engine API calls VirtLab makes, behind a small interface so the collector can be
+ * tested against recorded answers. Every call has a deadline; answers come back as `unknown`
+ * and are normalised by the *-json modules.
+ */
+import Docker from 'dockerode';
+import type { SourceStatus } from '../model/graph';
+
+export interface DockerApi {
+  listContainers(): Promise<unknown>;
+  inspectContainer(id: string): Promise<unknown>;
+  listImages(): Promise<unknown>;
+  inspectImage(id: string): Promise<unknown>;
+}
+
+/** A failed call, with the errno (ENOENT, ECONNREFUSED, EACCES, ETIMEDOUT ...) or HTTP status. */
+export class DockerCallError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly statusCode: number | undefined,
+  ) {
+    super(message);
+    this.name = 'DockerCallError';
+  }
+}
+
+/** Wrap dockerode's errors (errno errors, HTTP errors, aborts) into one shape. */
+export function toCallError(e: unknown, timedOut: boolean, what: string, timeoutMs: number): DockerCallError {
+  if (e instanceof DockerCallError) return e;
+  const err = e as { message?: string; code?: unknown; statusCode?: unknown };
+  if (timedOut) return new DockerCallError(`${what}: no answer within ${timeoutMs} ms`, 'ETIMEDOUT', undefined);
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  const statusCode = typeof err?.statusCode === 'number' ? err.statusCode : undefined;
+  return new DockerCallError(`${what}: ${err?.message ?? String(e)}`, code, statusCode);
+}
+
+/** A DockerApi over dockerode on a unix socket; each call is aborted after `timeoutMs`. */
+export function dockerApi(socketPath: string, timeoutMs: number): DockerApi {
+  const docker = new Docker({ socketPath });
+  async function call<T>(what: string, f: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(), timeoutMs);
+    try {
+      return await f(ctl.signal);
+    } catch (e) {
+      throw toCallError(e, ctl.signal.aborted, what, timeoutMs);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  // dockerode's typings do not declare abortSignal on these options, though the calls honour it.
+  type WithSignal = { abortSignal: AbortSignal };
+  return {
+    listContainers: () => call('GET /containers/json', (abortSignal) => docker.listContainers({ all: true, abortSignal } as Docker.ContainerListOptions & WithSignal)),
+    inspectContainer: (id) => call(`GET /containers/${id}/json`, (abortSignal) => docker.getContainer(id).inspect({ abortSignal } as Docker.ContainerInspectOptions & WithSignal)),
+    listImages: () => call('GET /images/json', (abortSignal) => docker.listImages({ abortSignal } as Docker.ListImagesOptions & WithSignal)),
+    inspectImage: (id) => call(`GET /images/${id}/json`, (abortSignal) => (docker.getImage(id).inspect as (o: WithSignal) => Promise<unknown>)({ abortSignal })),
+  };
+}
+
+const START_FIX = 'Start it with `sudo systemctl start docker` (or `sudo dockerd &` where there is no systemd).';
+
+/** The whole-source state for a failed first call: not running, no permission, or another cause. */
+export function describeDockerFailure(e: unknown, socketPath: string): SourceStatus {
+  const err = e instanceof DockerCallError ? e : toCallError(e, false, 'docker', 0);
+  switch (err.code) {
+    case 'ENOENT':
+    case 'ECONNREFUSED':
+      return { state: 'unavailable', detail: `Docker is not running (no answer on ${socketPath})`, fix: START_FIX };
+    case 'EACCES':
+    case 'EPERM':
+      return {
+        state: 'denied',
+        detail: `No permission to use the Docker socket ${socketPath}`,
+        fix: 'Add yourself to the docker group: `sudo usermod -aG docker $USER`, then log out and in again (or run `newgrp docker`).',
+      };
+    case 'ETIMEDOUT':
+      return { state: 'unavailable', detail: `Docker did not answer on ${socketPath} in time (${err.message})`, fix: 'Check the daemon: `sudo systemctl status docker` or `docker info`.' };
+    default:
+      return { state: 'unavailable', detail: `Docker could not be read on ${socketPath}: ${err.message}`, fix: 'Check the daemon: `sudo systemctl status docker` or `docker info`.' };
+  }
+}

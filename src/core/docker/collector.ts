@@ -1,0 +1,161 @@
+/** The Docker reader: the Engine API for containers and images, /proc for what the kernel sees. */
+import type { Collector } from '../collector';
+import type { ScanOptions } from '../context';
+import { detectCgroupLayout } from '../cgroup/layout';
+import type { GraphBuilder } from '../model/builder';
+import { mapPool } from '../proc/procfs';
+import { dockerApi, describeDockerFailure, DockerCallError, type DockerApi } from './client';
+import { containerFromSummary, normaliseContainerInspect, normaliseContainerList, type DockerContainer, type DockerContainerSummary } from './container-json';
+import { normaliseImageInspect, normaliseImageList, type DockerImage } from './image-json';
+import { readContainerLive, readHostNamespaces, type ContainerLive } from './live';
+import { addDockerToGraph, type DockerScan } from './nodes';
+
+const SOURCE = 'docker';
+/** Enough parallel inspects to hide per-call latency without flooding the daemon. */
+const POOL = 8;
+
+/**
+ * Image inspect answers by id. An image id is the digest of its config, so layers and driver
+ * dirs never change for an id; only tags do, and those are taken from the list call every scan.
+ */
+export class ImageCache {
+  private readonly byId = new Map<string, DockerImage>();
+
+  get(id: string): DockerImage | undefined {
+    return this.byId.get(id);
+  }
+
+  set(img: DockerImage): void {
+    this.byId.set(img.id, img);
+  }
+
+  /** Forget images that are gone, so the cache never outgrows the daemon's list. */
+  keepOnly(ids: Set<string>): void {
+    for (const id of this.byId.keys()) if (!ids.has(id)) this.byId.delete(id);
+  }
+}
+
+function reason(e: unknown): { reason: string; code?: string } {
+  if (e instanceof DockerCallError) return { reason: e.message, code: e.code ?? (e.statusCode ? `HTTP ${e.statusCode}` : undefined) };
+  return { reason: (e as Error)?.message ?? String(e) };
+}
+
+export interface CollectDockerOptions {
+  images?: ImageCache;
+  /**
+   * Wait at most this long for one container's inspect before using its last inspect (or its
+   * list row) instead: dockerd holds a container's lock while starting or killing it, so an
+   * inspect can block ~100-200 ms. The late answer still fills the cache. Unset = always wait.
+   */
+  inspectSoftMs?: number;
+  /** Last full inspect by container id, for inspectSoftMs. */
+  containers?: Map<string, DockerContainer>;
+}
+
+/** Read containers and images from `api` and the kernel, and add them to `g`. Never throws. */
+export async function collectDocker(api: DockerApi, opts: ScanOptions, g: GraphBuilder, o: CollectDockerOptions = {}): Promise<void> {
+  const cache = o.images ?? new ImageCache();
+  const lastInspect = o.containers ?? new Map<string, DockerContainer>();
+  let rawContainers: unknown;
+  let rawImages: unknown;
+  try {
+    // The first call doubles as the liveness check: its failure is the whole source's state.
+    [rawContainers, rawImages] = await Promise.all([api.listContainers(), api.listImages()]);
+  } catch (e) {
+    g.source(SOURCE, describeDockerFailure(e, opts.dockerSocket));
+    return;
+  }
+  const list = normaliseContainerList(rawContainers);
+  const imageList = normaliseImageList(rawImages);
+  if (list.bad) g.skip({ source: SOURCE, path: 'GET /containers/json', reason: `${list.bad} malformed entr${list.bad === 1 ? 'y' : 'ies'} dropped` });
+  if (imageList.bad) g.skip({ source: SOURCE, path: 'GET /images/json', reason: `${imageList.bad} malformed entr${imageList.bad === 1 ? 'y' : 'ies'} dropped` });
+
+  const inspect = async (s: DockerContainerSummary): Promise<DockerContainer | undefined> => {
+    const answer = api.inspectContainer(s.id).then(normaliseContainerInspect);
+    answer.then((c) => c && lastInspect.set(c.id, c)).catch(() => undefined);
+    if (o.inspectSoftMs !== undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      const soft = new Promise<'soft'>((r) => (timer = setTimeout(() => r('soft'), o.inspectSoftMs)));
+      const first = await Promise.race([answer.then(() => 'done' as const, () => 'done' as const), soft]);
+      clearTimeout(timer);
+      if (first === 'soft') {
+        const prev = lastInspect.get(s.id);
+        const running = s.state === 'running';
+        return prev ? { ...prev, state: s.state, running, pid: running ? prev.pid : 0, complete: false } : containerFromSummary(s);
+      }
+    }
+    try {
+      const c = await answer;
+      if (!c) g.skip({ source: SOURCE, path: `GET /containers/${s.id}/json`, reason: 'malformed answer' });
+      return c;
+    } catch (e) {
+      // 404: removed between the list and the inspect; it will be gone from the next list too.
+      g.skip({ source: SOURCE, path: `GET /containers/${s.id}/json`, ...reason(e) });
+      return undefined;
+    }
+  };
+
+  const [inspected, images, layout, hostNs] = await Promise.all([
+    mapPool(list.containers, POOL, inspect),
+    mapPool(imageList.images, POOL, async (s): Promise<DockerImage | undefined> => {
+      let img = cache.get(s.id);
+      if (!img) {
+        try {
+          img = normaliseImageInspect(await api.inspectImage(s.id));
+        } catch (e) {
+          g.skip({ source: SOURCE, path: `GET /images/${s.id}/json`, ...reason(e) });
+          return undefined;
+        }
+        if (!img) {
+          g.skip({ source: SOURCE, path: `GET /images/${s.id}/json`, reason: 'malformed answer' });
+          return undefined;
+        }
+        cache.set(img);
+      }
+      return { ...img, tags: s.tags };
+    }),
+    detectCgroupLayout(opts.roots),
+    readHostNamespaces(opts.roots),
+  ]);
+  cache.keepOnly(new Set(imageList.images.map((i) => i.id)));
+  const listed = new Set(list.containers.map((c) => c.id));
+  for (const id of lastInspect.keys()) if (!listed.has(id)) lastInspect.delete(id);
+
+  const containers = inspected.filter((c): c is DockerContainer => !!c).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  const live = new Map<string, ContainerLive>();
+  await mapPool(containers.filter((c) => c.pid > 0), POOL, async (c) => {
+    const l = await readContainerLive(opts.roots, layout, c.pid);
+    if (l.nsError) g.skip({ source: SOURCE, path: `${opts.roots.proc}/${c.pid}/ns`, reason: `namespaces of container ${c.name}`, code: l.nsError });
+    // A process that exited between inspect and this read leaves nothing to link to.
+    if (Object.keys(l.namespaces).length || l.cgroup) live.set(c.id, l);
+  });
+  if (!Object.keys(hostNs.inodes).length) g.skip({ source: SOURCE, reason: 'host namespaces unreadable (dockerd, pid 1 and self); sharing with the host is taken from HostConfig only' });
+
+  const scan: DockerScan = {
+    containers,
+    statusText: new Map(list.containers.map((s) => [s.id, s.status])),
+    images: images.filter((i): i is DockerImage => !!i),
+    live,
+    hostNs: hostNs.inodes,
+  };
+  addDockerToGraph(g, scan);
+  const dropped = containers.length < list.containers.length || scan.images.length < imageList.images.length;
+  const running = containers.filter((c) => c.running).length;
+  g.source(SOURCE, {
+    state: dropped || list.bad || imageList.bad ? 'partial' : 'ok',
+    detail: `${containers.length} containers (${running} running), ${scan.images.length} images on ${opts.dockerSocket}`,
+  });
+}
+
+/** A Docker collector with its own caches; `inspectSoftMs` as in CollectDockerOptions (the watcher sets it). */
+export function createDockerCollector(
+  settings: { inspectSoftMs?: number; makeApi?: (opts: ScanOptions) => DockerApi } = {},
+): Collector {
+  const images = new ImageCache();
+  const containers = new Map<string, DockerContainer>();
+  const makeApi = settings.makeApi ?? ((o: ScanOptions) => dockerApi(o.dockerSocket, o.timeoutMs));
+  return { name: SOURCE, phase: 1, collect: (opts, g) => collectDocker(makeApi(opts), opts, g, { images, containers, inspectSoftMs: settings.inspectSoftMs }) };
+}
+
+/** The Docker reader for the snapshot's collector list (waits for every inspect: complete data). */
+export const dockerCollector: Collector = createDockerCollector();
