@@ -1,19 +1,27 @@
 import * as vscode from 'vscode';
 import type { Snapshot } from '../core/model/graph';
+import { runContainerAction } from './commands/containers';
+import { inspectContainerNamespaces, openNamespaceTerminal } from './commands/namespaces';
+import { scanAsRoot } from './commands/scanAsRoot';
+import { copyNodeAsJson, showCgroup, showFdb, showFlows } from './commands/show';
+import { DetailsDocuments } from './details';
 import { HostTreeProvider, type HostItem } from './hostTree';
 import { SnapshotStore } from './snapshotStore';
 import { containersRows } from './trees/containersRows';
 import { GraphTreeProvider, type RowBuilder } from './trees/graphTree';
 import { namespacesRows } from './trees/namespacesRows';
 import { networkRows } from './trees/networkRows';
-import { vmRows } from './trees/vmRows';
 import type { RowSpec } from './trees/spec';
+import { vmRows } from './trees/vmRows';
 
 /** What `activate` returns: used by the extension-host tests and by other extensions. */
 export interface VirtLabApi {
   snapshot(): Promise<Snapshot>;
+  latest(): Snapshot | undefined;
   hostTree: vscode.TreeDataProvider<HostItem>;
   trees: Record<string, GraphTreeProvider>;
+  /** Whether live updates run (a VirtLab view is visible). */
+  isLive(): boolean;
 }
 
 const GRAPH_VIEWS: [string, RowBuilder][] = [
@@ -26,47 +34,100 @@ const GRAPH_VIEWS: [string, RowBuilder][] = [
 export function activate(context: vscode.ExtensionContext): VirtLabApi {
   const log = vscode.window.createOutputChannel('VirtLab', { log: true });
   const store = new SnapshotStore(log);
+  const docs = new DetailsDocuments();
   const hostTree = new HostTreeProvider(store);
   const hostView = vscode.window.createTreeView('virtlab.host', { treeDataProvider: hostTree, showCollapseAll: false });
   const trees: Record<string, GraphTreeProvider> = {};
+  const treeViews: Record<string, vscode.TreeView<RowSpec>> = {};
   const views: vscode.TreeView<unknown>[] = [hostView];
   for (const [id, build] of GRAPH_VIEWS) {
     const provider = new GraphTreeProvider(store, build);
     trees[id] = provider;
     const view = vscode.window.createTreeView<RowSpec>(id, { treeDataProvider: provider, showCollapseAll: true });
+    treeViews[id] = view;
     views.push(view as vscode.TreeView<unknown>);
     context.subscriptions.push(provider, view);
   }
 
-  // Live only while somebody looks: any VirtLab view visible.
-  const updateLive = () => store.setLive(views.some((v) => v.visible));
+  // Live only while somebody looks: any VirtLab view visible. Nothing polls, no Docker calls otherwise.
+  const interval = () => Math.max(1, vscode.workspace.getConfiguration('virtlab').get<number>('refreshInterval', 5)) * 1000;
+  const updateLive = () => store.setLive(views.some((v) => v.visible), interval());
   for (const v of views) context.subscriptions.push(v.onDidChangeVisibility(updateLive));
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('virtlab')) {
+        store.setLive(false);
+        updateLive();
+      }
+    }),
+  );
   updateLive();
 
   const refreshWithProgress = () => vscode.window.withProgress({ location: { viewId: 'virtlab.host' }, title: 'Reading this machine' }, () => store.refresh());
 
+  /** Reveal the row of a graph node in whichever view shows it. */
+  const revealNode = async (nodeId?: string): Promise<boolean> => {
+    if (!nodeId) {
+      const snap = store.latest ?? (await store.refresh());
+      const items = snap.nodes.filter((n) => ['container', 'namespace', 'bridge', 'ovs-bridge', 'vm', 'vxlan', 'interface'].includes(n.kind)).map((n) => ({ label: n.label, description: n.kind, id: n.id }));
+      nodeId = (await vscode.window.showQuickPick(items, { title: 'Reveal in Tree', matchOnDescription: true }))?.id;
+      if (!nodeId) return false;
+    }
+    for (const [id, provider] of Object.entries(trees)) {
+      await provider.getChildren();
+      const row = provider.rowForNode(nodeId);
+      if (row) {
+        await treeViews[id].reveal(row, { select: true, focus: true, expand: true });
+        return true;
+      }
+    }
+    void vscode.window.showInformationMessage(`${nodeId} is not shown in any VirtLab tree.`);
+    return false;
+  };
+
+  const guard =
+    <A extends unknown[]>(what: string, f: (...a: A) => PromiseLike<unknown>) =>
+    async (...a: A) => {
+      try {
+        await f(...a);
+      } catch (e) {
+        log.error(`${what}: ${(e as Error).stack ?? e}`);
+        void vscode.window.showErrorMessage(`VirtLab: ${what} failed: ${(e as Error).message}`);
+      }
+    };
+
   context.subscriptions.push(
     log,
     store,
+    docs,
     hostTree,
     hostView,
-    vscode.commands.registerCommand('virtlab.refresh', async () => {
-      try {
-        await refreshWithProgress();
-      } catch (e) {
-        void vscode.window.showErrorMessage(`VirtLab could not read this machine: ${(e as Error).message}`);
-      }
-    }),
-    vscode.commands.registerCommand('virtlab.copySnapshot', async () => {
-      const snap = store.latest ?? (await refreshWithProgress());
-      await vscode.env.clipboard.writeText(JSON.stringify(snap, null, 2));
-      void vscode.window.showInformationMessage(`Copied a snapshot of ${snap.nodes.length} nodes and ${snap.edges.length} edges.`);
-    }),
+    vscode.commands.registerCommand('virtlab.refresh', guard('Refresh', refreshWithProgress)),
+    vscode.commands.registerCommand(
+      'virtlab.copySnapshot',
+      guard('Copy Snapshot', async () => {
+        const snap = store.latest ?? (await refreshWithProgress());
+        await vscode.env.clipboard.writeText(JSON.stringify(snap, null, 2));
+        void vscode.window.showInformationMessage(`Copied a snapshot of ${snap.nodes.length} nodes and ${snap.edges.length} edges.`);
+      }),
+    ),
     vscode.commands.registerCommand('virtlab.showLog', () => log.show()),
+    vscode.commands.registerCommand('virtlab.inspectContainerNamespaces', guard('Inspect Container Namespaces', (arg?: unknown) => inspectContainerNamespaces(store, docs, arg))),
+    vscode.commands.registerCommand('virtlab.openNamespaceTerminal', guard('Open Terminal in Namespaces', (arg?: unknown) => openNamespaceTerminal(store, arg))),
+    vscode.commands.registerCommand('virtlab.showCgroup', guard('Show cgroup', (arg?: unknown) => showCgroup(store, docs, arg))),
+    vscode.commands.registerCommand('virtlab.showFlows', guard('Show OVS Flows', (arg?: unknown) => showFlows(store, docs, arg))),
+    vscode.commands.registerCommand('virtlab.showFdb', guard('Show Bridge FDB', (arg?: unknown) => showFdb(store, docs, arg))),
+    vscode.commands.registerCommand('virtlab.copyAsJson', guard('Copy as JSON', (arg?: unknown) => copyNodeAsJson(store, arg))),
+    vscode.commands.registerCommand('virtlab.revealInTree', guard('Reveal in Tree', (arg?: unknown) => revealNode(typeof arg === 'string' ? arg : (arg as RowSpec | undefined)?.nodeId))),
+    vscode.commands.registerCommand('virtlab.startContainer', guard('Start container', (arg?: unknown) => runContainerAction(store, 'start', arg))),
+    vscode.commands.registerCommand('virtlab.stopContainer', guard('Stop container', (arg?: unknown) => runContainerAction(store, 'stop', arg))),
+    vscode.commands.registerCommand('virtlab.restartContainer', guard('Restart container', (arg?: unknown) => runContainerAction(store, 'restart', arg))),
+    vscode.commands.registerCommand('virtlab.removeContainer', guard('Remove container', (arg?: unknown) => runContainerAction(store, 'remove', arg))),
+    vscode.commands.registerCommand('virtlab.scanAsRoot', guard('Scan as Root', () => scanAsRoot(context, store))),
   );
-  log.info(`VirtLab ${context.extension.packageJSON.version as string} activated (extension host: Node ${process.versions.node}, ${process.platform})`);
+  log.info(`VirtLab ${context.extension.packageJSON.version as string} activated (extension host: Node ${process.versions.node}, ${process.platform}, uid ${process.getuid?.()})`);
 
-  return { snapshot: () => store.refresh(), hostTree, trees };
+  return { snapshot: () => store.refresh(), latest: () => store.latest, hostTree, trees, isLive: () => store.live };
 }
 
 export function deactivate(): void {

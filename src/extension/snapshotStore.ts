@@ -49,6 +49,13 @@ export class SnapshotStore implements vscode.Disposable {
     this.changed.fire(snap);
   }
 
+  /** Show a snapshot taken elsewhere (the read-only root scan); validated at this boundary. */
+  adopt(value: unknown, why: string): void {
+    const v = value as Partial<Snapshot> | undefined;
+    if (!v || v.version !== 1 || !Array.isArray(v.nodes) || !Array.isArray(v.edges) || typeof v.report !== 'object') throw new Error('not a VirtLab snapshot (version 1)');
+    this.publish(v as Snapshot, why);
+  }
+
   /** A full scan now; concurrent callers share the one in flight. */
   refresh(): Promise<Snapshot> {
     if (this.inFlight) return this.inFlight;

@@ -1,0 +1,96 @@
+import * as vscode from 'vscode';
+import { nsenterPlan } from '../../core/actions/nsenter';
+import type { GraphNode } from '../../core/model/graph';
+import { NS_TYPES, type NsType } from '../../core/proc/namespaces';
+import { run } from '../../core/sys/exec';
+import { code, md, type DetailsDocuments } from '../details';
+import { pickContainer, pickProcessOrContainer } from '../pickers';
+import type { SnapshotStore } from '../snapshotStore';
+import { GraphIndex, prop } from '../trees/index';
+import { NS_ISOLATES } from '../trees/namespacesRows';
+import type { RowSpec } from '../trees/spec';
+
+function sharedWith(v: string | undefined): string {
+  if (!v || v === 'own') return 'own (isolated)';
+  if (v === 'host') return 'shared with the host';
+  return `shared with ${v.replace(/^container:/, 'container ')}`;
+}
+
+/** The markdown of "Inspect Container Namespaces": one row per namespace type with a sentence each. */
+export function containerNamespacesMarkdown(g: GraphIndex, c: GraphNode): string {
+  const ns = prop<Record<string, number>>(c, 'namespaces') ?? {};
+  const shared = prop<Record<string, string>>(c, 'sharedNamespaces') ?? {};
+  const pid = prop<number>(c, 'pid');
+  const lines = [`# Namespaces of container ${md(c.label)}`, '', `Image ${code(prop(c, 'image'))} · state ${code(prop(c, 'state'))} · init process host PID ${code(pid ?? '-')}`, ''];
+  if (!Object.keys(ns).length) {
+    lines.push('The container is not running, so it has no namespaces right now. Start it and inspect again.');
+    return lines.join('\n');
+  }
+  lines.push('| namespace | inode | shared with | processes | what it isolates |', '|---|---|---|---|---|');
+  for (const t of NS_TYPES) {
+    const inode = ns[t];
+    if (inode === undefined) continue;
+    const node = g.nodes.get(`ns:${t}:${inode}`);
+    const members = prop<number>(node, 'processCount') ?? g.sources(`ns:${t}:${inode}`, 'member-of').filter((n) => n.kind === 'process').length;
+    lines.push(`| **${t}** | ${code(inode)} | ${md(sharedWith(shared[t]))} | ${members} | ${md(NS_ISOLATES[t])} |`);
+  }
+  lines.push('', `Source: ${code(`readlink /proc/${pid}/ns/*`)} and the Docker API (${code('HostConfig')} modes).`, '', `Try it: **VirtLab: Open Terminal in Namespaces…** on this container, or ${code(`sudo nsenter --target ${pid} --net -- ip addr`)}.`);
+  return lines.join('\n');
+}
+
+function containerFromArg(store: SnapshotStore, arg: unknown): GraphNode | undefined {
+  const id = (arg as RowSpec | undefined)?.nodeId;
+  return id ? store.latest?.nodes.find((n) => n.id === id && n.kind === 'container') : undefined;
+}
+
+export async function inspectContainerNamespaces(store: SnapshotStore, docs: DetailsDocuments, arg?: unknown): Promise<void> {
+  const snap = store.latest ?? (await store.refresh());
+  const c = containerFromArg(store, arg) ?? (await pickContainer(snap, 'Inspect Container Namespaces'));
+  if (!c) return;
+  await docs.show(`namespaces-${c.label}`, containerNamespacesMarkdown(new GraphIndex(store.latest ?? snap), c));
+}
+
+/** Whether nsenter can be run right now (root, or a sudo rule that needs no password). */
+async function canUseSudo(): Promise<boolean> {
+  return (await run('sudo', ['-n', 'true'], { timeoutMs: 3000 })).ok;
+}
+
+export async function openNamespaceTerminal(store: SnapshotStore, arg?: unknown, preset?: { pid: number; label: string; types?: NsType[] }): Promise<vscode.Terminal | undefined> {
+  const snap = store.latest ?? (await store.refresh());
+  let target = preset;
+  if (!target) {
+    const row = arg as RowSpec | undefined;
+    const node = row?.nodeId ? snap.nodes.find((n) => n.id === row.nodeId) : undefined;
+    if (node?.kind === 'container' && prop<number>(node, 'pid')) target = { pid: prop<number>(node, 'pid')!, label: node.label };
+    else if (node?.kind === 'process') target = { pid: prop<number>(node, 'pid')!, label: `${prop<string>(node, 'comm')}-${prop<number>(node, 'pid')}` };
+    else target = await pickProcessOrContainer(snap);
+  }
+  if (!target) return undefined;
+  let types = target.types;
+  if (!types) {
+    const g = new GraphIndex(snap);
+    const proc = g.nodes.get(`process:${target.pid}`);
+    const items = NS_TYPES.map((t) => {
+      const inode = proc ? g.targets(proc.id, 'member-of').find((n) => prop(n, 'type') === t) : undefined;
+      return { label: t, description: inode ? `${prop<number>(inode, 'inode')}${prop<boolean>(inode, 'isHostNs') ? ' (same as host)' : ''}` : '', detail: NS_ISOLATES[t], picked: true, type: t };
+    });
+    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Enter which namespaces of ${target.label} (PID ${target.pid})?`, placeHolder: 'All eight are selected; untick the ones to keep from the host' });
+    if (!picked) return undefined;
+    types = picked.map((p) => p.type);
+    if (!types.length) {
+      void vscode.window.showWarningMessage('Pick at least one namespace to enter.');
+      return undefined;
+    }
+  }
+  const asRoot = process.getuid?.() === 0;
+  if (!asRoot && !(await canUseSudo())) {
+    void vscode.window.showErrorMessage(`Entering namespaces needs root. Allow it without a password for nsenter only, e.g. add to sudoers (sudo visudo -f /etc/sudoers.d/virtlab): "${process.env.USER ?? 'you'} ALL=(root) NOPASSWD: /usr/bin/nsenter"`);
+    return undefined;
+  }
+  // Inside the container's mount namespace only its own binaries exist: /bin/sh is the safe choice.
+  const shell = types.includes('mnt') ? '/bin/sh' : process.env.SHELL || '/bin/bash';
+  const plan = nsenterPlan(target.pid, types, shell, target.label, asRoot);
+  const term = vscode.window.createTerminal({ name: plan.title, shellPath: plan.file, shellArgs: plan.args, iconPath: new vscode.ThemeIcon('symbol-namespace'), isTransient: true });
+  term.show();
+  return term;
+}
