@@ -7,6 +7,7 @@ import { which } from '../sys/which';
 import { parseCpuInfo } from './cpu';
 import { pingDocker } from './dockerPing';
 import { detectGuest, type GuestEvidence } from './guest';
+import { memoryFact } from './memory';
 import { detectTools } from './tools';
 import type { HostFact } from './types';
 
@@ -67,7 +68,9 @@ export async function readHostFacts(opts: ScanOptions): Promise<{ facts: HostFac
   const osrelPath = `${roots.proc}/sys/kernel/osrelease`;
   const cpuinfoPath = `${roots.proc}/cpuinfo`;
   const osReleasePath = `${roots.etc}/os-release`;
-  const [kernel, kernelVersion, hostname, osRelease, cpuText, layout, kvm, docker, tools, sdv] = await Promise.all([
+  // systeminformation reads the real /proc only; a recorded tree has no memory fact.
+  const live = roots.proc === '/proc';
+  const [kernel, kernelVersion, hostname, osRelease, cpuText, layout, kvm, docker, tools, sdv, mem] = await Promise.all([
     readTextOr(osrelPath),
     readTextOr(`${roots.proc}/version`),
     readTextOr(`${roots.proc}/sys/kernel/hostname`),
@@ -78,13 +81,15 @@ export async function readHostFacts(opts: ScanOptions): Promise<{ facts: HostFac
     pingDocker(opts.dockerSocket, opts.timeoutMs),
     detectTools(opts.path, opts.timeoutMs, opts.versionCacheFile),
     which('systemd-detect-virt', opts.path),
+    live ? memoryFact() : Promise.resolve(undefined),
   ]);
   const cpu = parseCpuInfo(cpuText ?? '');
   // systemd-detect-virt reads the real machine; only ask it when reading the real /proc.
-  const guest = await detectGuest(roots, cpu.hypervisorFlag, { useSystemdDetectVirt: !!sdv && roots.proc === '/proc', timeoutMs: opts.timeoutMs });
+  const guest = await detectGuest(roots, cpu.hypervisorFlag, { useSystemdDetectVirt: !!sdv && live, timeoutMs: opts.timeoutMs });
   const facts: HostFact[] = [
     { key: 'kernel', group: 'system', label: 'Kernel', value: kernel?.trim() ?? 'unknown', status: kernel ? 'ok' : 'missing', source: osrelPath, detail: kernelVersion?.trim() },
     { key: 'distro', group: 'system', label: 'Distribution', value: osReleaseName(osRelease) ?? 'unknown', status: osRelease ? 'ok' : 'missing', source: `${osReleasePath} (PRETTY_NAME)` },
+    ...(mem ? [mem] : []),
     { key: 'cpu', group: 'system', label: 'CPU', value: `${cpu.model ?? 'unknown model'}, ${cpu.logicalCpus} logical`, status: 'info', source: cpuinfoPath },
     {
       key: 'cpu.virt',

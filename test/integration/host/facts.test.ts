@@ -64,6 +64,12 @@ describe('host facts on this machine, against independent sources', function () 
     assert.ok(get('tool.docker').value.startsWith(v), `${get('tool.docker').value} starts with ${v}`);
   });
 
+  it('memory total equals MemTotal in /proc/meminfo', () => {
+    const kib = Number(readFileSync('/proc/meminfo', 'utf8').match(/^MemTotal:\s+(\d+) kB/m)?.[1]);
+    assert.ok(kib > 0);
+    assert.equal(get('memory').value.split(' total')[0], `${((kib * 1024) / 1024 ** 3).toFixed(1)} GiB`);
+  });
+
   it('tools found equal what command -v finds', () => {
     for (const [key, bin] of [['tool.ovs', 'ovs-vsctl'], ['tool.qemu', 'qemu-system-x86_64'], ['tool.ip', 'ip'], ['tool.mn', 'mn'], ['tool.virsh', 'virsh'], ['tool.lsns', 'lsns']]) {
       let found = true;
