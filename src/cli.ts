@@ -1,10 +1,13 @@
 import { defaultVersionCacheFile, scanOptions } from './core/context';
+import { collectors } from './core/collectors';
 import { takeSnapshot } from './core/scan';
 
 const USAGE = `usage: virtlab <command> [options]
 
 commands:
   snapshot --json          print everything VirtLab sees as one JSON graph
+    --only NAME,...        run only these readers (${collectors.map((c) => c.name).join(', ')});
+                           net still finds bind-mounted namespaces without proc
   help                     this text
 
 options:
@@ -24,6 +27,15 @@ function flag(args: string[], name: string): string | undefined {
 
 class UsageError extends Error {}
 
+/** `--only proc,docker`: the named readers, in the shared list's order; all of them without the flag. */
+function selectCollectors(only: string | undefined): typeof collectors {
+  if (only === undefined) return collectors;
+  const names = only.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !collectors.some((c) => c.name === n));
+  if (!names.length || unknown.length) throw new UsageError(`--only takes reader names from: ${collectors.map((c) => c.name).join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+  return collectors.filter((c) => names.includes(c.name));
+}
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
   if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
@@ -39,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     versionCacheFile: args.includes('--no-cache') ? undefined : defaultVersionCacheFile(),
   });
   if (cmd === 'snapshot') {
-    const snap = await takeSnapshot(opts);
+    const snap = await takeSnapshot(opts, selectCollectors(flag(args, '--only')));
     process.stdout.write(JSON.stringify(snap, null, args.includes('--compact') ? undefined : 2) + '\n');
     return 0;
   }

@@ -10,5 +10,16 @@ import type { GraphBuilder } from './model/builder';
 export interface Collector {
   name: string;
   phase: 1 | 2 | 3;
+  /**
+   * Start as soon as these earlier-phase collectors (those in the run) have finished, instead of
+   * after the whole earlier phases: the network reader needs the process reader's namespaces and
+   * the OVS ports, not the Docker or VM readers, so it can overlap with them.
+   */
+  after?: string[];
+  /**
+   * Called when the run starts, before any dependency finished: start reads that need no other
+   * collector's output and leave their promise in `opts.memo` for `collect` to pick up.
+   */
+  prefetch?(opts: ScanOptions): void;
   collect(opts: ScanOptions, g: GraphBuilder): Promise<void>;
 }

@@ -1,3 +1,5 @@
+import type { ScanMemo } from './scanMemo';
+
 /** Where the readers look. Every root is a parameter so tests can point readers at recorded trees. */
 export interface Roots {
   proc: string;
@@ -20,6 +22,8 @@ export interface ScanOptions {
   path: string;
   /** Where tool versions are cached by binary identity; undefined = always ask the tools. */
   versionCacheFile?: string;
+  /** Reads shared by the collectors of one snapshot; takeSnapshot sets a fresh one per scan. */
+  memo?: ScanMemo;
 }
 
 export const defaultRoots: Roots = { proc: '/proc', sys: '/sys', cgroup: '/sys/fs/cgroup', run: '/run', etc: '/etc', dev: '/dev', rootfs: '/' };

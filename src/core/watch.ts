@@ -1,16 +1,19 @@
 /**
  * Keeps a snapshot current and reports what changed. Docker events trigger a cheap refresh that
- * re-runs only the Docker reader on top of the previous snapshot; a daemon reconnect and a slow
+ * re-runs only the Docker reader on top of the previous snapshot, and that reader re-reads only
+ * the containers the events named (see dockerPartialRefresh); a daemon reconnect and a slow
  * interval trigger full rescans (which also clean up what the cheap refresh cannot see, such as
  * namespaces of a container that exited).
  */
 import { EventEmitter } from 'node:events';
 import type { Collector } from './collector';
 import type { ScanOptions } from './context';
-import { createDockerCollector } from './docker/collector';
+import { createDockerCollector, DockerIncrementalState } from './docker/collector';
 import type { DockerEvent } from './docker/event-json';
 import { DockerEventSource } from './docker/events';
 import { GraphBuilder } from './model/builder';
+import { runCollectors } from './scan';
+import { ScanMemo } from './scanMemo';
 import { diffSnapshots, isEmptyDiff, type SnapshotDiff } from './model/diff';
 import type { NodeKind, Snapshot } from './model/graph';
 
@@ -28,6 +31,27 @@ export interface PartialRefresh {
   collectors: Collector[];
   /** Nodes of these kinds (and edges leaving them) are dropped from the previous snapshot first. */
   ownedKinds: NodeKind[];
+  /** Told of every relevant event, also those a full rescan handles, so incremental readers know what changed. */
+  noteEvent?(e: DockerEvent): void;
+  /** Events may have been missed (daemon reconnect): incremental readers must re-read everything. */
+  noteGap?(): void;
+}
+
+/**
+ * The default fast path: the Docker reader alone, re-reading only the containers events named
+ * (a network or volume event names its container in attributes.container) and reusing the
+ * others' last inspect and kernel view.
+ */
+export function dockerPartialRefresh(inspectSoftMs: number, state = new DockerIncrementalState()): PartialRefresh {
+  return {
+    collectors: [createDockerCollector({ inspectSoftMs, incremental: state })],
+    ownedKinds: ['container', 'image', 'layer'],
+    noteEvent(e) {
+      if (e.type === 'container') state.markDirty(e.id);
+      else if (e.attributes.container) state.markDirty(e.attributes.container);
+    },
+    noteGap: () => state.markAllDirty(),
+  };
 }
 
 export interface SnapshotWatcherOptions {
@@ -45,8 +69,9 @@ export interface SnapshotWatcherOptions {
   /** Full rescan period for changes without events (/proc, OVS, links); default 5000, 0 = off. */
   intervalMs?: number;
   /**
-   * What a Docker event refreshes; default: a Docker reader that waits at most `inspectSoftMs`
-   * per container inspect, replacing container/image/layer nodes. null = full scan.
+   * What a Docker event refreshes; default: dockerPartialRefresh, a Docker reader that re-reads
+   * only the containers events named and waits at most `inspectSoftMs` per container inspect,
+   * replacing container/image/layer nodes. null = full scan.
    */
   partial?: PartialRefresh | null;
   /** Default 30 ms; see CollectDockerOptions.inspectSoftMs. Only for the default `partial`. */
@@ -73,8 +98,9 @@ export function isRelevantEvent(e: DockerEvent): boolean {
 }
 
 /** Rebuild a snapshot from `prev` with only `partial`'s collectors re-run. Never throws for machine state. */
-export async function refreshPartially(prev: Snapshot, partial: PartialRefresh, opts: ScanOptions): Promise<Snapshot> {
+export async function refreshPartially(prev: Snapshot, partial: PartialRefresh, options: ScanOptions): Promise<Snapshot> {
   const t0 = performance.now();
+  const opts: ScanOptions = { ...options, memo: new ScanMemo() };
   const owned = new Set(partial.ownedKinds);
   const names = new Set(partial.collectors.map((c) => c.name));
   const g = new GraphBuilder();
@@ -85,22 +111,7 @@ export async function refreshPartially(prev: Snapshot, partial: PartialRefresh, 
   }
   for (const [name, s] of Object.entries(prev.report.sources)) if (!names.has(name)) g.source(name, { ...s });
   for (const s of prev.report.skipped) if (!names.has(s.source) && s.source !== 'graph') g.skip(s);
-  for (const phase of [1, 2, 3] as const) {
-    await Promise.all(
-      partial.collectors
-        .filter((c) => c.phase === phase)
-        .map(async (c) => {
-          const t = performance.now();
-          try {
-            await c.collect(opts, g);
-          } catch (e) {
-            g.source(c.name, { state: 'unavailable', detail: `internal error: ${(e as Error).message}` });
-          }
-          const s = g.sources[c.name];
-          if (s) s.durationMs = Math.round(performance.now() - t);
-        }),
-    );
-  }
+  await runCollectors(partial.collectors, opts, g);
   // Edges other readers drew to or from kept nodes survive if both ends still exist.
   for (const e of prev.edges) if (!dropped.has(e.from) && g.has(e.from) && g.has(e.to)) g.edge(e.from, e.to, e.kind, e.props);
   return g.build(Math.round(performance.now() - t0));
@@ -132,9 +143,7 @@ export class SnapshotWatcher extends EventEmitter {
       debounceMs: options.debounceMs ?? 50,
       intervalMs: options.intervalMs ?? 5000,
       partial:
-        options.partial === undefined
-          ? { collectors: [createDockerCollector({ inspectSoftMs: options.inspectSoftMs ?? 30 })], ownedKinds: ['container', 'image', 'layer'] }
-          : options.partial,
+        options.partial === undefined ? dockerPartialRefresh(options.inspectSoftMs ?? 30) : options.partial,
     };
     this.events = options.events === undefined ? new DockerEventSource({ socketPath: options.opts.dockerSocket, connectTimeoutMs: options.opts.timeoutMs }) : options.events;
   }
@@ -153,10 +162,14 @@ export class SnapshotWatcher extends EventEmitter {
       this.events.on('event', (e) => this.onEvent(e));
       this.events.on('connected', () => this.emit('docker', 'connected'));
       this.events.on('reconnected', () => {
+        this.o.partial?.noteGap?.();
         this.emit('docker', 'reconnected');
         this.request('reconnected');
       });
-      this.events.on('disconnected', (e) => this.emit('docker', 'disconnected', `${e.message}${e.retryInMs ? `; retrying in ${e.retryInMs} ms` : ''}`));
+      this.events.on('disconnected', (e) => {
+        this.o.partial?.noteGap?.();
+        this.emit('docker', 'disconnected', `${e.message}${e.retryInMs ? `; retrying in ${e.retryInMs} ms` : ''}`);
+      });
       this.events.start();
     }
     this.snap = await this.o.takeSnapshot(this.o.opts);
@@ -184,6 +197,7 @@ export class SnapshotWatcher extends EventEmitter {
 
   private onEvent(e: DockerEvent): void {
     if (this.stopped || !isRelevantEvent(e)) return;
+    this.o.partial?.noteEvent?.(e);
     this.firstEventAt ??= performance.now();
     this.pendingEvents++;
     if (this.debounce) return;

@@ -16,6 +16,8 @@ import * as fx from './setup';
 const CLI = path.join(__dirname, 'cli.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const snapshotCmd = (): number => timeCommand(process.execPath, [CLI, 'snapshot', '--json', '--compact']);
+/** Only the readers that cover what the reference tools show (the like-for-like row). */
+const onlyCmd = (readers: string) => (): number => timeCommand(process.execPath, [CLI, 'snapshot', '--json', '--compact', '--only', readers]);
 
 async function watchLatency(samples: number): Promise<number[]> {
   const w = new SnapshotWatcher({ opts: scanOptions(), takeSnapshot, intervalMs: 0 });
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
         return timeCommands([['lsns', ['-J']], ['docker', ['ps', '-a']], ['docker', ['inspect', ...all]]]);
       };
       results.push(compare('full snapshot vs lsns -J + docker ps -a + docker inspect (all)', RUNS, ['virtlab snapshot --json', snapshotCmd], ['CLI set', cliSet], 'ratio <= 1.0'));
+      results.push(compare('--only host,proc,docker vs the same CLI set', RUNS, ['virtlab snapshot --json --only host,proc,docker', onlyCmd('host,proc,docker')], ['CLI set', cliSet], 'ratio <= 1.0'));
       console.error('measuring docker run -> diff latency ...');
       const lat = await watchLatency(Number(process.env.BENCH_WATCH_SAMPLES ?? 15));
       const ok = lat.filter((x) => !Number.isNaN(x));
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
       notes.push(`network: ${names.length} namespaces (lo + 3 veth ends each), OVS bridge vlbbr0 (netdev datapath) with ${ports} ports`);
       const cliSet = (): number => timeCommands([...names.map((n): [string, string[]] => ['ip', ['-n', n, '-j', 'link']]), ['ovs-vsctl', ['show']]]);
       results.push(compare('full snapshot vs ip -n X -j link (each) + ovs-vsctl show', RUNS, ['virtlab snapshot --json', snapshotCmd], ['CLI set', cliSet], 'ratio <= 1.0'));
+      results.push(compare('--only proc,net,ovs vs the same CLI set', RUNS, ['virtlab snapshot --json --only proc,net,ovs', onlyCmd('proc,net,ovs')], ['CLI set', cliSet], 'ratio <= 1.0'));
       fx.removeNamespaces();
     }
   } finally {

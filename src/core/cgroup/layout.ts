@@ -26,7 +26,7 @@ export async function detectCgroupLayout(roots: Roots): Promise<CgroupLayout> {
   const { text } = await readText(file);
   if (text === undefined) return { kind: 'none', mounts: [], source: `${file} (unreadable)` };
   const mounts: CgroupMount[] = [];
-  for (const m of parseMountInfo(text).entries) {
+  for (const m of parseMountInfo(text, (l) => l.includes(' - cgroup')).entries) {
     if (m.fsType === 'cgroup2') {
       const controllers = (await readText(`${cgroupDir(roots, m.mountPoint)}/cgroup.controllers`)).text?.trim().split(/\s+/).filter(Boolean) ?? [];
       mounts.push({ mountPoint: m.mountPoint, version: 2, controllers, root: m.root });

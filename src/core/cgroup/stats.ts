@@ -1,4 +1,5 @@
 import type { Roots } from '../context';
+import { shared, type ScanMemo } from '../scanMemo';
 import { cgroupDir, v1MountFor, v2Mount } from './layout';
 import { cgroupIdPath } from './membership';
 import type { CgroupLayout, CgroupMount, CgroupStats, ProcCgroupEntry } from './types';
@@ -49,4 +50,10 @@ export async function readCgroupStats(roots: Roots, layout: CgroupLayout, entrie
     if (v !== undefined) (stats as unknown as Record<string, unknown>)[k] = v;
   }
   return stats;
+}
+
+/** readCgroupStats, once per membership per snapshot (the proc and Docker readers both want a container's limits). */
+export function sharedCgroupStats(opts: { roots: Roots; memo?: ScanMemo }, layout: CgroupLayout, entries: ProcCgroupEntry[]): Promise<CgroupStats> {
+  const key = `cgroup-stats:${entries.map((e) => `${e.hierarchyId}:${e.controllers.join(',')}:${e.path}`).join('\n')}`;
+  return shared(opts.memo, key, () => readCgroupStats(opts.roots, layout, entries));
 }

@@ -3,8 +3,12 @@
  * tested against recorded answers. Every call has a deadline; answers come back as `unknown`
  * and are normalised by the *-json modules.
  */
+import { Agent } from 'node:http';
 import Docker from 'dockerode';
 import type { SourceStatus } from '../model/graph';
+import { DockerCallError } from './errors';
+
+export { DockerCallError };
 
 export interface DockerApi {
   listContainers(): Promise<unknown>;
@@ -13,19 +17,7 @@ export interface DockerApi {
   inspectImage(id: string): Promise<unknown>;
 }
 
-/** A failed call, with the errno (ENOENT, ECONNREFUSED, EACCES, ETIMEDOUT ...) or HTTP status. */
-export class DockerCallError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | undefined,
-    readonly statusCode: number | undefined,
-  ) {
-    super(message);
-    this.name = 'DockerCallError';
-  }
-}
-
-/** Wrap dockerode's errors (errno errors, HTTP errors, aborts) into one shape. */
+/** Wrap a client's errors (errno errors, HTTP errors, aborts) into one shape (dockerode's, for the event stream). */
 export function toCallError(e: unknown, timedOut: boolean, what: string, timeoutMs: number): DockerCallError {
   if (e instanceof DockerCallError) return e;
   const err = e as { message?: string; code?: unknown; statusCode?: unknown };
@@ -35,9 +27,22 @@ export function toCallError(e: unknown, timedOut: boolean, what: string, timeout
   return new DockerCallError(`${what}: ${err?.message ?? String(e)}`, code, statusCode);
 }
 
+const clients = new Map<string, Docker>();
+
+/**
+ * One dockerode client per socket for the whole process, over a keep-alive agent, so 50 inspects
+ * do not open 50 connections and the watcher's repeated scans reuse a few of them. Idle kept-alive
+ * sockets are unreferenced by node:http, so they never keep the CLI alive.
+ */
+export function dockerClient(socketPath: string): Docker {
+  let d = clients.get(socketPath);
+  if (!d) clients.set(socketPath, (d = new Docker({ socketPath, agent: new Agent({ keepAlive: true, maxSockets: 8 }) } as Docker.DockerOptions)));
+  return d;
+}
+
 /** A DockerApi over dockerode on a unix socket; each call is aborted after `timeoutMs`. */
 export function dockerApi(socketPath: string, timeoutMs: number): DockerApi {
-  const docker = new Docker({ socketPath });
+  const docker = dockerClient(socketPath);
   async function call<T>(what: string, f: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(), timeoutMs);

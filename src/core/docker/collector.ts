@@ -4,6 +4,7 @@ import type { ScanOptions } from '../context';
 import { detectCgroupLayout } from '../cgroup/layout';
 import type { GraphBuilder } from '../model/builder';
 import { mapPool } from '../proc/procfs';
+import { shared } from '../scanMemo';
 import { dockerApi, describeDockerFailure, DockerCallError, type DockerApi } from './client';
 import { containerFromSummary, normaliseContainerInspect, normaliseContainerList, type DockerContainer, type DockerContainerSummary } from './container-json';
 import { normaliseImageInspect, normaliseImageList, type DockerImage } from './image-json';
@@ -40,6 +41,37 @@ function reason(e: unknown): { reason: string; code?: string } {
   return { reason: (e as Error)?.message ?? String(e) };
 }
 
+/**
+ * What the watcher's Docker reader keeps between refreshes, so an event about one container
+ * re-reads only that container: the last complete inspect and kernel view per container, and
+ * which containers events named since. Anything not named by an event and still in the same
+ * state in the list is taken from here; a reconnect (events may have been missed) marks all dirty.
+ */
+export class DockerIncrementalState {
+  readonly inspects = new Map<string, DockerContainer>();
+  readonly lives = new Map<string, ContainerLive>();
+  private dirty = new Set<string>();
+  private allDirty = true;
+
+  /** An event named this container: read it afresh next time. */
+  markDirty(id: string): void {
+    if (id) this.dirty.add(id);
+  }
+
+  /** Events may have been missed: read every container afresh next time. */
+  markAllDirty(): void {
+    this.allDirty = true;
+  }
+
+  /** Take the dirty marks for one refresh; marks made from now on belong to the next one. */
+  take(): { all: boolean; ids: Set<string> } {
+    const t = { all: this.allDirty, ids: this.dirty };
+    this.allDirty = false;
+    this.dirty = new Set();
+    return t;
+  }
+}
+
 export interface CollectDockerOptions {
   images?: ImageCache;
   /**
@@ -50,12 +82,19 @@ export interface CollectDockerOptions {
   inspectSoftMs?: number;
   /** Last full inspect by container id, for inspectSoftMs. */
   containers?: Map<string, DockerContainer>;
+  /** Reuse unchanged containers' inspect and kernel view (the watcher); `containers` is then its map. */
+  incremental?: DockerIncrementalState;
 }
 
 /** Read containers and images from `api` and the kernel, and add them to `g`. Never throws. */
 export async function collectDocker(api: DockerApi, opts: ScanOptions, g: GraphBuilder, o: CollectDockerOptions = {}): Promise<void> {
   const cache = o.images ?? new ImageCache();
-  const lastInspect = o.containers ?? new Map<string, DockerContainer>();
+  const inc = o.incremental;
+  const lastInspect = inc?.inspects ?? o.containers ?? new Map<string, DockerContainer>();
+  // Taken before the first call, so an event arriving during this refresh marks the next one.
+  const dirty = inc?.take();
+  /** Ids whose answer this refresh did not fully get: read again next time. */
+  const redo = (id: string) => inc?.markDirty(id);
   let rawContainers: unknown;
   let rawImages: unknown;
   try {
@@ -70,7 +109,14 @@ export async function collectDocker(api: DockerApi, opts: ScanOptions, g: GraphB
   if (list.bad) g.skip({ source: SOURCE, path: 'GET /containers/json', reason: `${list.bad} malformed entr${list.bad === 1 ? 'y' : 'ies'} dropped` });
   if (imageList.bad) g.skip({ source: SOURCE, path: 'GET /images/json', reason: `${imageList.bad} malformed entr${imageList.bad === 1 ? 'y' : 'ies'} dropped` });
 
+  const reused = new Set<string>();
   const inspect = async (s: DockerContainerSummary): Promise<DockerContainer | undefined> => {
+    const known = lastInspect.get(s.id);
+    // No event named it and the list agrees on its state: nothing about it changed.
+    if (dirty && !dirty.all && !dirty.ids.has(s.id) && known?.complete && known.state === s.state) {
+      reused.add(s.id);
+      return known;
+    }
     const answer = api.inspectContainer(s.id).then(normaliseContainerInspect);
     answer.then((c) => c && lastInspect.set(c.id, c)).catch(() => undefined);
     if (o.inspectSoftMs !== undefined) {
@@ -79,6 +125,7 @@ export async function collectDocker(api: DockerApi, opts: ScanOptions, g: GraphB
       const first = await Promise.race([answer.then(() => 'done' as const, () => 'done' as const), soft]);
       clearTimeout(timer);
       if (first === 'soft') {
+        redo(s.id);
         const prev = lastInspect.get(s.id);
         const running = s.state === 'running';
         return prev ? { ...prev, state: s.state, running, pid: running ? prev.pid : 0, complete: false } : containerFromSummary(s);
@@ -86,10 +133,12 @@ export async function collectDocker(api: DockerApi, opts: ScanOptions, g: GraphB
     }
     try {
       const c = await answer;
+      if (!c) redo(s.id);
       if (!c) g.skip({ source: SOURCE, path: `GET /containers/${s.id}/json`, reason: 'malformed answer' });
       return c;
     } catch (e) {
       // 404: removed between the list and the inspect; it will be gone from the next list too.
+      redo(s.id);
       g.skip({ source: SOURCE, path: `GET /containers/${s.id}/json`, ...reason(e) });
       return undefined;
     }
@@ -114,17 +163,20 @@ export async function collectDocker(api: DockerApi, opts: ScanOptions, g: GraphB
       }
       return { ...img, tags: s.tags };
     }),
-    detectCgroupLayout(opts.roots),
+    shared(opts.memo, 'cgroup-layout', () => detectCgroupLayout(opts.roots)),
     readHostNamespaces(opts.roots),
   ]);
   cache.keepOnly(new Set(imageList.images.map((i) => i.id)));
   const listed = new Set(list.containers.map((c) => c.id));
   for (const id of lastInspect.keys()) if (!listed.has(id)) lastInspect.delete(id);
+  if (inc) for (const id of inc.lives.keys()) if (!listed.has(id)) inc.lives.delete(id);
 
   const containers = inspected.filter((c): c is DockerContainer => !!c).sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   const live = new Map<string, ContainerLive>();
   await mapPool(containers.filter((c) => c.pid > 0), POOL, async (c) => {
-    const l = await readContainerLive(opts.roots, layout, c.pid);
+    const cached = reused.has(c.id) ? inc?.lives.get(c.id) : undefined;
+    const l = cached?.pid === c.pid ? cached : await readContainerLive(opts.roots, layout, c.pid, opts.memo);
+    if (inc) inc.lives.set(c.id, l);
     if (l.nsError) g.skip({ source: SOURCE, path: `${opts.roots.proc}/${c.pid}/ns`, reason: `namespaces of container ${c.name}`, code: l.nsError });
     // A process that exited between inspect and this read leaves nothing to link to.
     if (Object.keys(l.namespaces).length || l.cgroup) live.set(c.id, l);
@@ -147,14 +199,15 @@ export async function collectDocker(api: DockerApi, opts: ScanOptions, g: GraphB
   });
 }
 
-/** A Docker collector with its own caches; `inspectSoftMs` as in CollectDockerOptions (the watcher sets it). */
+/** A Docker collector with its own caches; `inspectSoftMs` and `incremental` as in CollectDockerOptions (the watcher sets them). */
 export function createDockerCollector(
-  settings: { inspectSoftMs?: number; makeApi?: (opts: ScanOptions) => DockerApi } = {},
+  settings: { inspectSoftMs?: number; makeApi?: (opts: ScanOptions) => DockerApi; incremental?: DockerIncrementalState } = {},
 ): Collector {
   const images = new ImageCache();
   const containers = new Map<string, DockerContainer>();
   const makeApi = settings.makeApi ?? ((o: ScanOptions) => dockerApi(o.dockerSocket, o.timeoutMs));
-  return { name: SOURCE, phase: 1, collect: (opts, g) => collectDocker(makeApi(opts), opts, g, { images, containers, inspectSoftMs: settings.inspectSoftMs }) };
+  const incremental = settings.incremental;
+  return { name: SOURCE, phase: 1, collect: (opts, g) => collectDocker(makeApi(opts), opts, g, { images, containers, inspectSoftMs: settings.inspectSoftMs, incremental }) };
 }
 
 /** The Docker reader for the snapshot's collector list (waits for every inspect: complete data). */

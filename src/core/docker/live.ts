@@ -4,7 +4,8 @@
  */
 import type { Roots } from '../context';
 import { readProcCgroups, cgroupIdPath } from '../cgroup/membership';
-import { readCgroupStats } from '../cgroup/stats';
+import { sharedCgroupStats } from '../cgroup/stats';
+import type { ScanMemo } from '../scanMemo';
 import type { CgroupLayout, CgroupStats } from '../cgroup/types';
 import { readNsLinks, type NsType } from '../proc/namespaces';
 import { readText } from '../sys/fs';
@@ -23,7 +24,7 @@ export interface ContainerLive {
 }
 
 /** Read namespaces, cgroup and root mount of one running container's init process; never throws. */
-export async function readContainerLive(roots: Roots, layout: CgroupLayout, pid: number): Promise<ContainerLive> {
+export async function readContainerLive(roots: Roots, layout: CgroupLayout, pid: number, memo?: ScanMemo): Promise<ContainerLive> {
   const dir = `${roots.proc}/${pid}`;
   const [ns, comm, entries, mountinfo] = await Promise.all([
     readNsLinks(dir),
@@ -35,7 +36,7 @@ export async function readContainerLive(roots: Roots, layout: CgroupLayout, pid:
   if (ns.error) live.nsError = ns.error;
   if (comm.text !== undefined) live.comm = comm.text.trim();
   const idPath = cgroupIdPath(entries);
-  if (idPath !== undefined) live.cgroup = { idPath, stats: await readCgroupStats(roots, layout, entries) };
+  if (idPath !== undefined) live.cgroup = { idPath, stats: await sharedCgroupStats({ roots, memo }, layout, entries) };
   if (mountinfo.text !== undefined) {
     const overlay = rootOverlayFromMountInfo(mountinfo.text);
     if (overlay) live.overlay = { ...overlay, lowerdirsResolved: await resolveLowerDirs(roots.rootfs, overlay.lowerdirs) };

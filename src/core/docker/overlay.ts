@@ -1,7 +1,7 @@
 /** The live root mount of a container's init process, read from /proc/<pid>/mountinfo. */
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { readLinkOr } from '../sys/fs';
-import { parseMountInfo } from '../sys/mountinfo';
+import { mountPointField, parseMountInfo } from '../sys/mountinfo';
 
 /** An overlay root: `lowerdirs` as mounted (top-most first), plus symlinks resolved to real dirs. */
 export interface LiveOverlay {
@@ -15,7 +15,7 @@ export interface LiveOverlay {
 
 /** The mount at `/` as the process sees it (the last one wins when mounts are stacked). */
 export function rootOverlayFromMountInfo(text: string): LiveOverlay | undefined {
-  const roots = parseMountInfo(text).entries.filter((e) => e.mountPoint === '/');
+  const roots = parseMountInfo(text, (l) => mountPointField(l) === '/').entries.filter((e) => e.mountPoint === '/');
   const root = roots[roots.length - 1];
   if (!root || root.fsType !== 'overlay') return undefined;
   let lowerdirs: string[] = [];

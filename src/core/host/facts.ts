@@ -2,6 +2,7 @@ import { constants, promises as fsp } from 'node:fs';
 import type { ScanOptions } from '../context';
 import { detectCgroupLayout } from '../cgroup/layout';
 import type { CgroupLayout } from '../cgroup/types';
+import { shared } from '../scanMemo';
 import { readTextOr } from '../sys/fs';
 import { which } from '../sys/which';
 import { parseCpuInfo } from './cpu';
@@ -76,7 +77,7 @@ export async function readHostFacts(opts: ScanOptions): Promise<{ facts: HostFac
     readTextOr(`${roots.proc}/sys/kernel/hostname`),
     readTextOr(osReleasePath),
     readTextOr(cpuinfoPath),
-    detectCgroupLayout(roots),
+    shared(opts.memo, 'cgroup-layout', () => detectCgroupLayout(roots)),
     kvmDevice(`${roots.dev}/kvm`),
     pingDocker(opts.dockerSocket, opts.timeoutMs),
     detectTools(opts.path, opts.timeoutMs, opts.versionCacheFile),

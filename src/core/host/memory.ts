@@ -1,4 +1,3 @@
-import si from 'systeminformation';
 import type { HostFact } from './types';
 
 function gib(n: number): string {
@@ -8,6 +7,8 @@ function gib(n: number): string {
 /** Physical memory of the live machine (systeminformation reads /proc/meminfo); undefined when unreadable. */
 export async function memoryFact(): Promise<HostFact | undefined> {
   try {
+    // Loaded on first use: the library is large, and `snapshot --only proc,...` never needs it.
+    const { default: si } = await import('systeminformation');
     const m = await si.mem();
     if (!m.total) return undefined;
     return {

@@ -4,31 +4,19 @@ import type { GraphBuilder } from '../model/builder';
 import { linkOvsPortsToInterfaces } from '../ovs/collector';
 import { readDockerNetworks } from './dockerNetworks';
 import type { NetLink } from './links';
-import { readNetns, readNsidNames, type NetnsRead } from './netns';
+import { mapLimit, readNetnsMany } from './batch';
+import { readNsidNames, type NetnsRead } from './netns';
 import { discoverNetnsTargets, netnsTargetsFromGraph, type NetnsTargetInfo } from './targets';
 import { ifaceKey, resolveVethPeers } from './veth';
 
 /** Bridge fdb entries kept on a bridge node; the full count is kept next to them. */
 const MAX_FDB = 256;
-/** Namespaces read at once: each read is one or two short `ip`/`bridge` processes. */
+/** Namespaces read at once when read one by one: each read is one or two short `ip`/`bridge` processes. */
 const PARALLEL = 4;
 
 const nsNodeId = (inode: number) => `ns:net:${inode}`;
 const ifaceId = (inode: number, ifindex: number) => `iface:${inode}:${ifindex}`;
 const bridgeId = (inode: number, name: string) => `bridge:${inode}:${name}`;
-
-async function mapLimit<T, R>(items: T[], limit: number, f: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /** When `ip` alone cannot pair some veth ends, ask the namespaces holding them which named namespace each nsid is. */
 async function namedNsidMaps(opts: ScanOptions, targets: NetnsTargetInfo[], inodes: Set<number>): Promise<Map<number, Map<number, number>>> {
@@ -136,15 +124,38 @@ async function addDockerNetworks(opts: ScanOptions, g: GraphBuilder, hostInode: 
   g.source('docker-networks', { state: 'ok', detail: `${res.networks.length} Docker network(s)` });
 }
 
+const PREFETCH = 'net:bind-mounted';
+
+/** Our own and the bind-mounted namespaces, found and read without the process reader. */
+async function readBindMounted(opts: ScanOptions): Promise<{ targets: NetnsTargetInfo[]; reads: Map<number, NetnsRead> }> {
+  const targets = await discoverNetnsTargets(opts);
+  const reads = new Map<number, NetnsRead>();
+  for (const r of await readNetnsMany(opts, targets, PARALLEL)) if (!('error' in r)) reads.set(r.inode, r);
+  return { targets, reads };
+}
+
+/**
+ * Start reading our own and the bind-mounted namespaces (`ip netns` names) while the process
+ * reader still scans /proc; collectNet then only reads the namespaces held by processes alone.
+ */
+export function prefetchNet(opts: ScanOptions): void {
+  void opts.memo?.once(PREFETCH, () => readBindMounted(opts));
+}
+
 /** Read every known network namespace into interface, bridge, veth, vxlan and Docker network nodes. */
 export async function collectNet(opts: ScanOptions, g: GraphBuilder): Promise<void> {
   let targets = netnsTargetsFromGraph(opts, g);
+  const early = opts.memo ? await opts.memo.once(PREFETCH, () => readBindMounted(opts)) : undefined;
   if (!targets.length) {
     // No process reader ran: still show our own and the bind-mounted namespaces.
-    targets = await discoverNetnsTargets(opts);
+    targets = early?.targets ?? (await discoverNetnsTargets(opts));
     for (const t of targets) g.node(nsNodeId(t.inode), 'namespace', `net:[${t.inode}]`, { type: 'net', inode: t.inode, nsfs: t.nsfsPath ? [t.nsfsPath] : [], pids: t.pids ?? [], isHostNs: t.isHost });
   }
-  const results = await mapLimit(targets, PARALLEL, (t) => readNetns(opts, t));
+  // A namespace read early is the same namespace (same inode); only the others are read now.
+  const rest = targets.filter((t) => !early?.reads.has(t.inode));
+  const restReads = await readNetnsMany(opts, rest, PARALLEL);
+  const late = new Map(rest.map((t, i) => [t, restReads[i]!]));
+  const results = targets.map((t) => early?.reads.get(t.inode) ?? late.get(t)!);
   const reads: NetnsRead[] = [];
   let failed = 0;
   let noTool: string | undefined;
@@ -191,5 +202,5 @@ export async function collectNet(opts: ScanOptions, g: GraphBuilder): Promise<vo
   g.source('net', failed ? { state: 'partial', detail: `${detail}; ${failed} namespace(s) could not be read`, fix: 'See the skipped entries; reading other namespaces needs root (CAP_SYS_ADMIN for nsenter).' } : { state: 'ok', detail });
 }
 
-/** Network reader. Phase 2: it enters the net namespaces the process reader found in phase 1. */
-export const netCollector: Collector = { name: 'net', phase: 2, collect: collectNet };
+/** Network reader. Phase 2: it enters the net namespaces the process reader found and links the OVS ports; it does not wait for the other phase-1 readers. */
+export const netCollector: Collector = { name: 'net', phase: 2, after: ['proc', 'ovs'], prefetch: prefetchNet, collect: collectNet };

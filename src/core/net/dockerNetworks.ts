@@ -1,5 +1,5 @@
-import Docker from 'dockerode';
 import type { ScanOptions } from '../context';
+import { dockerClient } from '../docker/client';
 
 /** A Docker network as VirtLab shows it, with the Linux bridge that implements a `bridge`-driver network. */
 export interface DockerNetwork {
@@ -50,13 +50,12 @@ export type DockerNetworksResult =
 
 /** GET /networks on the Docker socket, with the scan's timeout; failures become a state, never a throw. */
 export async function readDockerNetworks(opts: ScanOptions): Promise<DockerNetworksResult> {
-  const docker = new Docker({ socketPath: opts.dockerSocket });
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(), opts.timeoutMs);
   let raw: unknown;
   try {
     // dockerode's typings omit abortSignal here, though the call honours it.
-    raw = await (docker.listNetworks as (o: { abortSignal: AbortSignal }) => Promise<unknown>)({ abortSignal: ctl.signal });
+    raw = await (dockerClient(opts.dockerSocket).listNetworks as (o: { abortSignal: AbortSignal }) => Promise<unknown>)({ abortSignal: ctl.signal });
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (ctl.signal.aborted) return { state: 'unavailable', detail: `Docker did not answer on ${opts.dockerSocket} within ${opts.timeoutMs} ms`, fix: 'Check the daemon: `docker info`.' };

@@ -63,7 +63,7 @@ export async function entryPath(opts: ScanOptions, target: NetnsTarget): Promise
 }
 
 /** Run a tool inside a namespace found by entryPath (nsenter execs the tool, so it is still one process). */
-export function runIn(opts: ScanOptions, entry: { path?: string; self?: boolean }, file: string, args: string[]) {
+export function runIn(opts: ScanOptions, entry: { path?: string; self?: boolean }, file: string, args: readonly string[]) {
   return entry.self || !entry.path ? runTool(opts, file, args) : runTool(opts, 'nsenter', [`--net=${entry.path}`, '--', file, ...args]);
 }
 
@@ -78,15 +78,23 @@ function errorCode(msg: string): string | undefined {
 export async function readNetns(opts: ScanOptions, target: NetnsTarget): Promise<NetnsRead | NetnsReadError> {
   const entry = await entryPath(opts, target);
   if ('error' in entry) return { inode: target.inode, error: entry.error, code: entry.code };
-  const r = await runIn(opts, entry, 'ip', ['-j', '-d', 'addr', 'show']);
+  const r = await runIn(opts, entry, 'ip', IP_ADDR_ARGS);
   if (!r.ok) {
     const why = failure(r);
     // ENOTOOL: ip (or nsenter) itself is missing, as opposed to the namespace having gone away.
     const missing = r.error === 'ENOENT' || /failed to execute/i.test(why);
     return { inode: target.inode, error: `ip -j -d addr show: ${why}`, code: missing ? 'ENOTOOL' : errorCode(why) };
   }
-  const parsed = parseIpAddr(r.stdout);
-  if ('error' in parsed) return { inode: target.inode, error: parsed.error, code: 'EINVAL' };
+  return finishNetnsRead(opts, target.inode, entry, r.stdout);
+}
+
+/** What readNetns runs in each namespace (the batch reader runs the same). */
+export const IP_ADDR_ARGS: readonly string[] = ['-j', '-d', 'addr', 'show'];
+
+/** Parse one namespace's `ip -j -d addr show` output and, if it has a bridge, read its fdb. */
+export async function finishNetnsRead(opts: ScanOptions, inode: number, entry: { path?: string; self?: boolean }, stdout: string): Promise<NetnsRead | NetnsReadError> {
+  const parsed = parseIpAddr(stdout);
+  if ('error' in parsed) return { inode, error: parsed.error, code: 'EINVAL' };
   const problems = [...parsed.problems];
   const bridges = new Set(parsed.links.filter((l) => l.kind === 'bridge').map((l) => l.name));
   let fdb: FdbEntry[] = [];
@@ -99,7 +107,7 @@ export async function readNetns(opts: ScanOptions, target: NetnsTarget): Promise
       if (pf.problems) problems.push(`bridge fdb: ${pf.problems} entr(ies) not understood`);
     }
   }
-  return { inode: target.inode, via: entry.self ? 'self' : entry.path!, links: parsed.links, fdb, problems };
+  return { inode, via: entry.self ? 'self' : entry.path!, links: parsed.links, fdb, problems };
 }
 
 /** `ip -j netns list-id` inside a namespace: which named namespace (under /run/netns) each of its nsids is. */

@@ -1,6 +1,7 @@
 import { detectCgroupLayout } from '../cgroup/layout';
 import { cgroupIdPath } from '../cgroup/membership';
-import { readCgroupStats } from '../cgroup/stats';
+import { sharedCgroupStats } from '../cgroup/stats';
+import { shared } from '../scanMemo';
 import type { CgroupLayout, CgroupStats, ProcCgroupEntry } from '../cgroup/types';
 import type { Collector } from '../collector';
 import type { ScanOptions } from '../context';
@@ -74,7 +75,7 @@ async function addCgroups(opts: ScanOptions, g: GraphBuilder, processes: readonl
     if (gr) gr.pids.push(p.pid);
     else groups.set(key, { entries: p.cgroups, pids: [p.pid] });
   }
-  const stats = await mapPool([...groups.values()], 16, async (gr) => ({ gr, stats: await readCgroupStats(opts.roots, layout, gr.entries) }));
+  const stats = await mapPool([...groups.values()], 16, async (gr) => ({ gr, stats: await sharedCgroupStats(opts, layout, gr.entries) }));
   // Memberships that differ only outside the id path (e.g. another cpu cgroup) share one node; the first one's stats stand.
   const pidsOf = new Map<string, number[]>();
   for (const { gr, stats: s } of stats) {
@@ -101,8 +102,8 @@ async function collect(opts: ScanOptions, g: GraphBuilder, deps: ProcCollectorDe
   // lsns is spawned first so it runs while this process reads /proc.
   const lsnsP: Promise<LsnsResult> =
     deps.lsns === false ? Promise.resolve({ state: 'absent', detail: 'disabled' }) : readLsnsRelations(await findLsns(opts.path), opts.timeoutMs);
-  const layoutP = detectCgroupLayout(opts.roots);
-  const scan = await scanProcesses(procRoot, { fs, threads: deps.threads });
+  const layoutP = shared(opts.memo, 'cgroup-layout', () => detectCgroupLayout(opts.roots));
+  const scan = await scanProcesses(procRoot, { fs, threads: deps.threads, memo: opts.memo });
   for (const s of scan.skipped) g.skip(s);
   if (scan.processes.length === 0) {
     await lsnsP;

@@ -16,7 +16,7 @@ export interface NsfsMount {
 /** The nsfs mounts listed in one mountinfo text. */
 export function nsfsMountsOf(mountinfo: string, mntNs?: number): NsfsMount[] {
   const out: NsfsMount[] = [];
-  for (const m of parseMountInfo(mountinfo).entries) {
+  for (const m of parseMountInfo(mountinfo, (l) => l.includes(' - nsfs ')).entries) {
     if (m.fsType !== 'nsfs') continue;
     // For nsfs the mountinfo root field is the namespace itself, e.g. `net:[4026532286]`.
     const ns = parseNsLink(m.root);

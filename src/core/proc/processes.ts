@@ -2,7 +2,8 @@ import type { SkipEntry } from '../model/graph';
 import { parseProcCgroup } from '../cgroup/membership';
 import type { ProcCgroupEntry } from '../cgroup/types';
 import { readNsLinks, type NsType } from './namespaces';
-import { errCode, mapPool, realProcFs, yieldToLoop, type ProcFs } from './procfs';
+import { errCode, mapPool, realProcFs, sharedCmdline, yieldToLoop, type ProcFs } from './procfs';
+import type { ScanMemo } from '../scanMemo';
 import { parseCmdline, parseStatus } from './status';
 
 /** One thread whose namespaces differ from its process's (e.g. a thread that called setns/unshare). */
@@ -43,6 +44,8 @@ export interface ProcessScanOptions {
   concurrency?: number;
   /** Also read /proc/<pid>/task/<tid>/ns of multi-threaded processes (default true). */
   threads?: boolean;
+  /** Share cmdline reads with the other readers of this snapshot (only with the real file system). */
+  memo?: ScanMemo;
 }
 
 const GONE = new Set(['ENOENT', 'ESRCH']);
@@ -157,7 +160,9 @@ export async function scanProcesses(procRoot: string, opts: ProcessScanOptions =
   }
   await mapPool(processes, opts.concurrency ?? 32, async (p) => {
     // An exited process or a kernel thread has an empty cmdline; neither is worth a skip entry.
-    p.cmdline = parseCmdline(await fs.readFile(`${procRoot}/${p.pid}/cmdline`).catch(() => ''));
+    const path = `${procRoot}/${p.pid}/cmdline`;
+    const text = fs === realProcFs ? sharedCmdline(opts.memo, path) : fs.readFile(path);
+    p.cmdline = parseCmdline(await text.catch(() => ''));
   });
   const nsDenied = processes.filter((p) => p.nsError && isDenied(p.nsError)).length;
   return { processes, skipped, nsDenied };

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { shared, type ScanMemo } from '../scanMemo';
 
 /**
  * The file operations the process scan needs. Injectable so unit tests can simulate what a
@@ -73,4 +74,9 @@ export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (ite
 /** Let other work on the event loop run between synchronous batches. */
 export function yieldToLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** /proc/<pid>/cmdline read once per snapshot: the process and VM readers both scan every command line. */
+export function sharedCmdline(memo: ScanMemo | undefined, path: string): Promise<string> {
+  return shared(memo, `cmdline:${path}`, () => readProcFileAsync(path));
 }

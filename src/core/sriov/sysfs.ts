@@ -129,10 +129,14 @@ export async function readSriov(sysRoot: string): Promise<SriovScan> {
   // PCI address -> device directory; class/net adds devices a recorded tree may hold only there.
   const candidates = new Map<string, string>();
   for (const addr of await list(`${sysRoot}/bus/pci/devices`)) if (PCI_ADDR.test(addr)) candidates.set(addr, `${sysRoot}/bus/pci/devices/${addr}`);
-  for (const ifname of await list(`${sysRoot}/class/net`)) {
-    const addr = await linkBase(`${sysRoot}/class/net/${ifname}/device`);
+  // One readlink per interface, all at once: a host with many veths made this serial loop the
+  // last reader of phase 1, which the network reader waits for.
+  const ifnames = await list(`${sysRoot}/class/net`);
+  const addrs = await Promise.all(ifnames.map((ifname) => linkBase(`${sysRoot}/class/net/${ifname}/device`)));
+  ifnames.forEach((ifname, i) => {
+    const addr = addrs[i];
     if (addr && PCI_ADDR.test(addr) && !candidates.has(addr)) candidates.set(addr, `${sysRoot}/class/net/${ifname}/device`);
-  }
+  });
   let networkFunctions = 0;
   const pfs: SriovPf[] = [];
   await Promise.all(

@@ -12,15 +12,31 @@ export interface MountInfoEntry {
 }
 
 function unescape(s: string): string {
+  if (!s.includes('\\')) return s;
   return s.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)));
 }
 
-/** Parse mountinfo text; malformed lines are returned in `bad` instead of throwing. */
-export function parseMountInfo(text: string): { entries: MountInfoEntry[]; bad: number } {
+/** The mount point field of a mountinfo line, still escaped; '' when the line is too short. */
+export function mountPointField(line: string): string {
+  let i = 0;
+  for (let k = 0; k < 4; k++) {
+    i = line.indexOf(' ', i) + 1;
+    if (!i) return '';
+  }
+  const j = line.indexOf(' ', i);
+  return j < 0 ? '' : line.slice(i, j);
+}
+
+/**
+ * Parse mountinfo text; malformed lines are returned in `bad` instead of throwing. `keep` skips
+ * lines before they are split: callers want a few of hundreds of lines (a scan reads one table
+ * per mount namespace, and splitting every option list of every line dominated that).
+ */
+export function parseMountInfo(text: string, keep?: (line: string) => boolean): { entries: MountInfoEntry[]; bad: number } {
   const entries: MountInfoEntry[] = [];
   let bad = 0;
   for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
+    if (!line.trim() || (keep && !keep(line))) continue;
     const fields = line.split(' ');
     const dash = fields.indexOf('-');
     if (dash < 6 || fields.length < dash + 3) {

@@ -37,7 +37,7 @@ export function makeVmCollector(deps: VmCollectorDeps = {}): Collector {
 }
 
 async function collectQemu(opts: ScanOptions, g: GraphBuilder, simulated: boolean, ask: (path: string, timeoutMs: number) => Promise<QmpInfo>): Promise<void> {
-  const { processes, skipped } = await findQemuProcesses(opts.roots.proc);
+  const { processes, skipped } = await findQemuProcesses(opts.roots.proc, opts.memo);
   for (const s of skipped) g.skip(s);
   let qmpFailures = 0;
   await Promise.all(

@@ -1,5 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import type { SkipEntry } from '../model/graph';
+import { sharedCmdline } from '../proc/procfs';
+import type { ScanMemo } from '../scanMemo';
 import { isQemuEmulator } from './cmdline';
 
 /** What /proc shows about one running QEMU process. */
@@ -88,7 +90,7 @@ async function readFds(dir: string): Promise<Pick<QemuProcess, 'kvmFds' | 'tapFd
 }
 
 /** Every QEMU system emulator process under procRoot; unreadable or vanished processes are skipped, not fatal. */
-export async function findQemuProcesses(procRoot: string): Promise<{ processes: QemuProcess[]; skipped: SkipEntry[] }> {
+export async function findQemuProcesses(procRoot: string, memo?: ScanMemo): Promise<{ processes: QemuProcess[]; skipped: SkipEntry[] }> {
   const skipped: SkipEntry[] = [];
   let entries: string[];
   try {
@@ -102,7 +104,7 @@ export async function findQemuProcesses(procRoot: string): Promise<{ processes: 
       const dir = `${procRoot}/${pidText}`;
       let raw: string;
       try {
-        raw = await fsp.readFile(`${dir}/cmdline`, 'utf8');
+        raw = await sharedCmdline(memo, `${dir}/cmdline`);
       } catch (e) {
         // Most of these are processes that exited during the scan; only report the others.
         if (errCode(e) !== 'ENOENT' && errCode(e) !== 'ESRCH') skipped.push({ source: 'vm', path: `${dir}/cmdline`, reason: 'unreadable command line', code: errCode(e) });
