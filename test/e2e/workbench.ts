@@ -1,0 +1,181 @@
+// Serves a real VS Code (code-server from .tools/, see scripts/lib/code-server.sh) with VirtLab
+// and the extension-host test runner installed in a throw-away profile, and opens its workbench
+// in Debian's Chromium through playwright-core. Everything started here is stopped by pid.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const REPO = path.resolve(__dirname, '../..');
+export const RESULTS_DIR = path.join(REPO, 'test-results');
+export const CODE_SERVER = path.join(REPO, '.tools/bin/code-server');
+export const VIRTLAB_VSIX = path.join(REPO, 'dist/virtlab.vsix');
+const CHROMIUM = process.env.VIRTLAB_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Generous: a cold workbench on 2 busy cores can take minutes. Waits, never assertions on time. */
+export const SLOW_MS = 180_000;
+
+export interface Profile {
+  dir: string;
+  userData: string;
+  extensions: string;
+  workspace: string;
+}
+
+function requireFile(file: string, fix: string): void {
+  if (!fs.existsSync(file)) throw new Error(`${path.relative(REPO, file)} is missing. ${fix}`);
+}
+
+/** A fresh user-data + extensions dir with the project settings and the given VSIXes installed. */
+export function prepareProfile(name: string, vsixes: string[]): Profile {
+  requireFile(CODE_SERVER, 'Install code-server first: bash scripts/setup.sh --code-server');
+  for (const v of vsixes) requireFile(v, 'Build it first: npm run package (VirtLab) or npx tsx test/extension/build.ts runner.');
+  const dir = path.join(RESULTS_DIR, name);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const p: Profile = { dir, userData: path.join(dir, 'data'), extensions: path.join(dir, 'extensions'), workspace: path.join(dir, 'workspace') };
+  for (const d of [p.userData, p.extensions, p.workspace]) fs.mkdirSync(d, { recursive: true });
+  fs.mkdirSync(path.join(p.userData, 'User'), { recursive: true });
+  fs.copyFileSync(path.join(REPO, 'scripts/code-server-settings.json'), path.join(p.userData, 'User/settings.json'));
+  for (const v of vsixes) {
+    execFileSync(CODE_SERVER, ['--user-data-dir', p.userData, '--extensions-dir', p.extensions, '--force', '--install-extension', v], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    });
+  }
+  return p;
+}
+
+/** Extension ids (publisher.name) installed in a profile, as code-server lists them. */
+export function installedExtensions(p: Profile): string[] {
+  return execFileSync(CODE_SERVER, ['--user-data-dir', p.userData, '--extensions-dir', p.extensions, '--list-extensions'], { encoding: 'utf8', timeout: 60_000 })
+    .split('\n')
+    .map((l) => l.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, alive?: () => string | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const dead = alive?.();
+    if (dead) throw new Error(`${what}: ${dead}`);
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`${what}: not ready after ${Math.round(timeoutMs / 1000)}s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+export interface Server {
+  url: string;
+  pid: number;
+  log: string;
+  stop(): Promise<void>;
+}
+
+/** Starts code-server on a free 127.0.0.1 port and resolves once /healthz answers. */
+export async function startCodeServer(p: Profile): Promise<Server> {
+  const port = await freePort();
+  const log = path.join(p.dir, 'code-server.log');
+  const out = fs.openSync(log, 'w');
+  // Own config file: code-server would otherwise create ~/.config/code-server/config.yaml.
+  const config = path.join(p.dir, 'config.yaml');
+  fs.writeFileSync(config, 'auth: none\n');
+  const args = [
+    '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', p.userData, '--extensions-dir', p.extensions,
+    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+    p.workspace,
+  ];
+  // detached: its own process group, so stop() reaches the extension host and helpers it forks.
+  const child: ChildProcess = spawn(CODE_SERVER, args, { detached: true, stdio: ['ignore', out, out] });
+  fs.closeSync(out);
+  // For scripts/test.sh: if this suite is cut off before after() runs, it stops the group by pid.
+  const pidFile = path.join(p.dir, 'code-server.pid');
+  fs.writeFileSync(pidFile, String(child.pid));
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => (exited = `code-server exited (${signal ?? code}); see ${log}`));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.pid === undefined || exited) return;
+    const gone = new Promise<void>((r) => child.once('exit', () => r()));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, 10_000);
+    await gone;
+    clearTimeout(timer);
+    fs.rmSync(pidFile, { force: true });
+  };
+  try {
+    await waitFor('code-server', SLOW_MS, async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), () => exited);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { url, pid: child.pid!, log, stop };
+}
+
+export interface Browsing {
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/** Opens the workbench of `folder` and waits until the activity bar is there. */
+export async function openWorkbench(server: Server, folder: string): Promise<Browsing> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: SLOW_MS });
+  try {
+    // Clipboard permissions: the extension-host suite checks virtlab.copySnapshot through
+    // vscode.env.clipboard, which in a web workbench is the browser's clipboard.
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    page.setDefaultTimeout(SLOW_MS);
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(folder)}`, { timeout: SLOW_MS });
+    await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible', timeout: SLOW_MS });
+    return { browser, page, close: () => browser.close() };
+  } catch (e) {
+    await browser.close();
+    throw e;
+  }
+}
+
+/** Waits until `file` holds JSON that satisfies `done` (writers rename into place), or the server died. */
+export function waitForJson<T>(file: string, timeoutMs: number, server: Server, done: (v: T) => boolean): Promise<T> {
+  return waitFor(
+    path.relative(REPO, file),
+    timeoutMs,
+    async () => {
+      const v = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined;
+      return v !== undefined && done(v) ? v : undefined;
+    },
+    () => {
+      try {
+        process.kill(server.pid, 0);
+        return undefined;
+      } catch {
+        return `code-server is gone; see ${server.log}`;
+      }
+    },
+  );
+}
