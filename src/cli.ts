@@ -1,4 +1,5 @@
 import { defaultVersionCacheFile, scanOptions } from './core/context';
+import { runLab } from './cliLab';
 import { collectors } from './core/collectors';
 import { takeSnapshot } from './core/scan';
 
@@ -8,6 +9,7 @@ commands:
   snapshot --json          print everything VirtLab sees as one JSON graph
     --only NAME,...        run only these readers (${collectors.map((c) => c.name).join(', ')});
                            net still finds bind-mounted namespaces without proc
+  lab <generate|up|down|status|pingall|exec|...>   Mininet-style network labs (virtlab lab help)
   help                     this text
 
 options:
@@ -42,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return cmd ? 0 : 2;
   }
+  // Labs parse their own flags.
+  if (cmd === 'lab') return runLab(args);
   const timeout = flag(args, '--timeout');
   if (timeout !== undefined && !/^\d+$/.test(timeout)) throw new UsageError('--timeout must be a whole number of milliseconds');
   const opts = scanOptions({

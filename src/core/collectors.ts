@@ -1,6 +1,7 @@
 import type { Collector } from './collector';
 import { dockerCollector } from './docker/collector';
 import { hostCollector } from './host/collector';
+import { labCollector } from './lab/collector';
 import { netCollector } from './net/collector';
 import { ovsCollector } from './ovs/collector';
 import { procCollector } from './proc/collector';
@@ -17,4 +18,5 @@ export const collectors: Collector[] = [
   sriovCollector, // phase 1
   netCollector, // phase 2: enters every net namespace phase 1 found
   vmNetJoinCollector, // phase 3: VM NICs to their tap interfaces
+  labCollector, // phase 3: labs from the ledger, joined to their namespaces and switches
 ];

@@ -6,6 +6,7 @@ import { scanAsRoot } from './commands/scanAsRoot';
 import { copyNodeAsJson, showCgroup, showFdb, showFlows } from './commands/show';
 import { DetailsDocuments } from './details';
 import { HostTreeProvider, type HostItem } from './hostTree';
+import { registerLabs } from './labs';
 import { SnapshotStore } from './snapshotStore';
 import { containersRows } from './trees/containersRows';
 import { GraphTreeProvider, type RowBuilder } from './trees/graphTree';
@@ -125,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): VirtLabApi {
     vscode.commands.registerCommand('virtlab.removeContainer', guard('Remove container', (arg?: unknown) => runContainerAction(store, 'remove', arg))),
     vscode.commands.registerCommand('virtlab.scanAsRoot', guard('Scan as Root', () => scanAsRoot(context, store))),
   );
+  context.subscriptions.push(registerLabs(context, store, log));
   log.info(`VirtLab ${context.extension.packageJSON.version as string} activated (extension host: Node ${process.versions.node}, ${process.platform}, uid ${process.getuid?.()})`);
 
   return { snapshot: () => store.refresh(), latest: () => store.latest, hostTree, trees, isLive: () => store.live };

@@ -31,7 +31,7 @@ describe('architecture boundary', () => {
   it('child processes are never spawned through a shell', () => {
     const all = files(SRC);
     // exec/execSync take a shell string; spawn/execFile with `shell: true` do too.
-    const SHELL = /import\s*\{[^}]*\b(exec|execSync|spawnSync)\b[^}]*\}\s*from\s*['"](node:)?child_process['"]|child_process['"]\)\.(exec|execSync)\b|shell:\s*true/;
+    const SHELL = /import\s*\{[^}]*\b(exec|execSync)\b[^}]*\}\s*from\s*['"](node:)?child_process['"]|child_process['"]\)\.(exec|execSync)\b|shell:\s*true/;
     const offenders = all.filter((f) => SHELL.test(readFileSync(f, 'utf8')));
     assert.deepEqual(offenders, []);
   });

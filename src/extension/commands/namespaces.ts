@@ -66,7 +66,9 @@ export async function openNamespaceTerminal(store: SnapshotStore, arg?: unknown,
     else target = await pickProcessOrContainer(snap);
   }
   if (!target) return undefined;
-  let types = target.types;
+  // Callers (the topology panel, tests, keybindings) may name the namespaces: { nodeId, types: ['net'] }.
+  const argTypes = (arg as { types?: unknown } | undefined)?.types;
+  let types = target.types ?? (Array.isArray(argTypes) ? NS_TYPES.filter((t) => argTypes.includes(t)) : undefined);
   if (!types) {
     const g = new GraphIndex(snap);
     const proc = g.nodes.get(`process:${target.pid}`);

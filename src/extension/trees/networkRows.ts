@@ -118,6 +118,34 @@ function sriov(g: GraphIndex, snap: Snapshot): RowSpec[] {
   });
 }
 
+/** Running labs as their own group: hosts (namespaces) and switches, each pointing at what implements it. */
+function labs(g: GraphIndex): RowSpec[] {
+  return g.ofKind('lab').map((lab) => {
+    const base = `net/${lab.id}`;
+    const parts = g.targets(lab.id, 'contains');
+    return {
+      id: base,
+      label: `lab ${lab.label}`,
+      description: `${parts.filter((p) => p.kind === 'lab-host').length} hosts · ${parts.filter((p) => p.kind === 'lab-switch').length} switches · ${prop<string>(lab, 'phase') ?? ''}`,
+      tooltip: tooltip(`Lab ${lab.label}`, ['A VirtLab network lab: hosts are network namespaces (or containers), switches are Linux bridges or Open vSwitch bridges.', prop<string>(lab, 'file') && `File: ${prop<string>(lab, 'file')}`], ['the lab ledger (virtlab lab status)']),
+      icon: icon('beaker'),
+      contextValue: 'netLab',
+      nodeId: lab.id,
+      children: parts.map((p) => {
+        const impl = g.targets(p.id, 'implements')[0];
+        return {
+          id: `${base}/${p.id}`,
+          label: p.label,
+          description: p.kind === 'lab-host' ? (prop<string[]>(p, 'addresses') ?? []).join(', ') : `${prop<string>(p, 'kind')} ${prop<string>(p, 'dev') ?? ''}`,
+          icon: icon(p.kind === 'lab-host' ? 'vm' : 'circuit-board'),
+          contextValue: p.kind === 'lab-host' ? 'labHostNet' : 'labSwitchNet',
+          nodeId: impl?.id ?? p.id,
+        };
+      }),
+    };
+  });
+}
+
 /** The Network view: Linux bridges, OVS bridges, VXLAN tenants, SR-IOV, each with its ports and peers. */
 export function networkRows(snap: Snapshot): RowSpec[] {
   const g = new GraphIndex(snap);
@@ -125,7 +153,7 @@ export function networkRows(snap: Snapshot): RowSpec[] {
   const ovs = snap.report.sources.ovs;
   const net = snap.report.sources.net;
   if (net && net.state !== 'ok') rows.push(messageRow('net/net-state', 'Some network namespaces could not be read', net.detail ?? net.state, 'warning', undefined, net.fix));
-  rows.push(...linuxBridges(g), ...ovsBridges(g));
+  rows.push(...labs(g), ...linuxBridges(g), ...ovsBridges(g));
   if (ovs && ovs.state !== 'ok' && ovs.state !== 'partial') rows.push(messageRow('net/ovs-state', ovs.state === 'absent' ? 'Open vSwitch is not installed' : 'Open vSwitch is not answering', ovs.detail ?? '', 'warning', { command: 'virtlab.refresh', title: 'Retry' }, ovs.fix));
   else if (ovs && !g.ofKind('ovs-bridge').length) rows.push(messageRow('net/ovs-none', 'No Open vSwitch bridges', ovs.detail ?? 'Open vSwitch runs but has no bridges.'));
   rows.push(...vxlans(g), ...sriov(g, snap));

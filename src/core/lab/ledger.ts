@@ -1,0 +1,115 @@
+import { closeSync, fsyncSync, openSync, promises as fsp, writeSync } from 'node:fs';
+import path from 'node:path';
+import type { LabPlan } from './plan';
+
+// The ledger: one JSON file per lab under a state directory, written (and fsynced) BEFORE any object
+// is created, so that a lab killed halfway can still be cleaned by name, and nothing else is touched.
+
+export type ObjectType = 'netns' | 'link' | 'ovs-bridge' | 'container';
+
+export interface LedgerObject {
+  type: ObjectType;
+  name: string;
+}
+
+export interface Ledger {
+  version: 1;
+  name: string;
+  stem: string;
+  /** Lab file the lab came from, if any. */
+  file?: string;
+  /** Process that ran `up`; a dead pid with phase `creating` means the lab was cut off. */
+  pid: number;
+  startedAt: string;
+  phase: 'creating' | 'up' | 'removing';
+  objects: LedgerObject[];
+  plan: LabPlan;
+}
+
+/**
+ * The state directory: $VIRTLAB_STATE_DIR, else /run/virtlab/labs (tmpfs: labs do not survive a
+ * reboot, and neither do their namespaces). Only root writes it; everybody may read it.
+ */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.VIRTLAB_STATE_DIR || '/run/virtlab/labs';
+}
+
+const fileOf = (dir: string, name: string) => path.join(dir, `${name}.json`);
+
+/** Write a ledger durably: temp file, fsync, rename, fsync of the directory. */
+export async function writeLedger(dir: string, l: Ledger): Promise<void> {
+  await fsp.mkdir(dir, { recursive: true, mode: 0o755 });
+  const file = fileOf(dir, l.name);
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, 'w', 0o644);
+  try {
+    writeSync(fd, JSON.stringify(l, null, 1));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  await fsp.rename(tmp, file);
+  const dfd = openSync(dir, 'r');
+  try {
+    fsyncSync(dfd);
+  } finally {
+    closeSync(dfd);
+  }
+}
+
+function isLedger(x: unknown): x is Ledger {
+  const l = x as Ledger;
+  return (
+    !!l &&
+    l.version === 1 &&
+    typeof l.name === 'string' &&
+    typeof l.stem === 'string' &&
+    /^[a-z]{2,4}[0-9a-z]{4}$/.test(l.stem) &&
+    Array.isArray(l.objects) &&
+    l.objects.every((o) => o && ['netns', 'link', 'ovs-bridge', 'container'].includes(o.type) && typeof o.name === 'string' && o.name.startsWith(l.stem)) &&
+    typeof l.plan === 'object'
+  );
+}
+
+/** Read one lab's ledger; undefined when there is none (or it is not a VirtLab ledger). */
+export async function readLedger(dir: string, name: string): Promise<Ledger | undefined> {
+  try {
+    const x: unknown = JSON.parse(await fsp.readFile(fileOf(dir, name), 'utf8'));
+    return isLedger(x) ? x : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every readable ledger in the state directory; unreadable files are reported, not fatal. */
+export async function listLedgers(dir: string): Promise<{ ledgers: Ledger[]; bad: string[] }> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return { ledgers: [], bad: [] };
+  }
+  const ledgers: Ledger[] = [];
+  const bad: string[] = [];
+  for (const f of names.filter((n) => n.endsWith('.json')).sort()) {
+    const l = await readLedger(dir, f.slice(0, -5));
+    if (l) ledgers.push(l);
+    else bad.push(path.join(dir, f));
+  }
+  return { ledgers, bad };
+}
+
+/** Forget a lab once everything it named is gone. */
+export async function removeLedger(dir: string, name: string): Promise<void> {
+  await fsp.rm(fileOf(dir, name), { force: true });
+}
+
+/** Whether the process that wrote a ledger still runs. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
