@@ -52,6 +52,7 @@ function nodeTarget(entry, outfile, extra = {}) {
 const extension = () => nodeTarget('src/extension/extension.ts', 'dist/extension.js', { external: ['vscode'] });
 const cli = () => nodeTarget('src/cli.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } });
 const bench = () => nodeTarget('test/bench/bench.ts', 'dist/bench.js');
+const benchLabs = () => nodeTarget('test/bench/labs.ts', 'dist/bench-labs.js');
 const webview = () => ({
   ...common,
   entryPoints: ['webview/main.ts'],
@@ -59,10 +60,12 @@ const webview = () => ({
   platform: 'browser',
   target: 'es2022',
   format: 'iife',
-  loader: { '.css': 'text' },
+  // CSS imported by the entry is emitted beside it as dist/webview.css (a <link>, no inline styles).
+  loader: { '.css': 'css' },
 });
+const benchTopology = () => nodeTarget('test/bench/topology.ts', 'dist/bench-topology.js', { external: ['playwright-core'] });
 
-const targets = [extension(), cli(), webview(), ...(production || !existsSync('test/bench/bench.ts') ? [] : [bench()])];
+const targets = [extension(), cli(), webview(), ...(production || !existsSync('test/bench/bench.ts') ? [] : [bench()]), ...(production || !existsSync('test/bench/topology.ts') ? [] : [benchTopology()]), ...(production || !existsSync('test/bench/labs.ts') ? [] : [benchLabs()])];
 
 if (watch) {
   for (const t of targets) await (await esbuild.context(t)).watch();

@@ -7,6 +7,7 @@ import { copyNodeAsJson, showCgroup, showFdb, showFlows } from './commands/show'
 import { DetailsDocuments } from './details';
 import { HostTreeProvider, type HostItem } from './hostTree';
 import { registerLabs } from './labs';
+import { registerTopology } from './topology';
 import { SnapshotStore } from './snapshotStore';
 import { containersRows } from './trees/containersRows';
 import { GraphTreeProvider, type RowBuilder } from './trees/graphTree';
@@ -127,6 +128,7 @@ export function activate(context: vscode.ExtensionContext): VirtLabApi {
     vscode.commands.registerCommand('virtlab.scanAsRoot', guard('Scan as Root', () => scanAsRoot(context, store))),
   );
   context.subscriptions.push(registerLabs(context, store, log));
+  context.subscriptions.push(registerTopology(context, store, log));
   log.info(`VirtLab ${context.extension.packageJSON.version as string} activated (extension host: Node ${process.versions.node}, ${process.platform}, uid ${process.getuid?.()})`);
 
   return { snapshot: () => store.refresh(), latest: () => store.latest, hostTree, trees, isLive: () => store.live };

@@ -14,6 +14,9 @@ export class SnapshotStore implements vscode.Disposable {
   private current: Snapshot | undefined;
   private inFlight: Promise<Snapshot> | undefined;
   private watcher: SnapshotWatcher | undefined;
+  private viewsWantLive = false;
+  private readonly liveHolders = new Set<string>();
+  private intervalMs = 5000;
   private readonly changed = new vscode.EventEmitter<Snapshot>();
   private readonly diffs = new vscode.EventEmitter<{ diff: SnapshotDiff; snapshot: Snapshot }>();
   /** Fires with every new snapshot (full or after a diff). */
@@ -74,8 +77,26 @@ export class SnapshotStore implements vscode.Disposable {
     return this.inFlight;
   }
 
-  /** Start or stop live updates; called when the visibility of VirtLab's views changes. */
+  /** Start or stop live updates for the tree views; called when their visibility changes. */
   setLive(on: boolean, intervalMs = 5000): void {
+    this.viewsWantLive = on;
+    this.intervalMs = intervalMs;
+    this.applyLive();
+  }
+
+  /**
+   * Keep live updates on while `owner` (e.g. the topology panel) is visible, independently of the
+   * tree views: updates run while the views or any holder want them.
+   */
+  holdLive(owner: string, on: boolean): void {
+    if (on) this.liveHolders.add(owner);
+    else this.liveHolders.delete(owner);
+    this.applyLive();
+  }
+
+  private applyLive(): void {
+    const on = this.viewsWantLive || this.liveHolders.size > 0;
+    const intervalMs = this.intervalMs;
     if (on && !this.watcher) {
       const w = new SnapshotWatcher({ opts: this.options(), takeSnapshot, intervalMs });
       this.watcher = w;
@@ -105,6 +126,7 @@ export class SnapshotStore implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.liveHolders.clear();
     this.setLive(false);
     this.changed.dispose();
     this.diffs.dispose();
