@@ -1,5 +1,6 @@
 import { defaultVersionCacheFile, scanOptions } from './core/context';
 import { runLab } from './cliLab';
+import { runWatch } from './cliWatch';
 import { collectors } from './core/collectors';
 import { takeSnapshot } from './core/scan';
 
@@ -7,6 +8,7 @@ const USAGE = `usage: virtlab <command> [options]
 
 commands:
   snapshot --json          print everything VirtLab sees as one JSON graph
+  snapshot --watch [--interval S]   the first snapshot, then every change, as JSON lines
     --only NAME,...        run only these readers (${collectors.map((c) => c.name).join(', ')});
                            net still finds bind-mounted namespaces without proc
   lab <generate|up|down|status|pingall|exec|...>   Mininet-style network labs (virtlab lab help)
@@ -55,6 +57,11 @@ async function main(argv: string[]): Promise<number> {
     versionCacheFile: args.includes('--no-cache') ? undefined : defaultVersionCacheFile(),
   });
   if (cmd === 'snapshot') {
+    if (args.includes('--watch')) {
+      const every = flag(args, '--interval');
+      if (every !== undefined && !/^\d+$/.test(every)) throw new UsageError('--interval must be a whole number of seconds (0 = Docker events only)');
+      return runWatch(opts, every === undefined ? 5000 : Number(every) * 1000);
+    }
     const snap = await takeSnapshot(opts, selectCollectors(flag(args, '--only')));
     process.stdout.write(JSON.stringify(snap, null, args.includes('--compact') ? undefined : 2) + '\n');
     return 0;
