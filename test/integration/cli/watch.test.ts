@@ -29,7 +29,10 @@ describe('virtlab snapshot --watch (built CLI)', function () {
         const v = JSON.parse(l) as Record<string, unknown>;
         seen.push(v);
         if (v.type === 'snapshot' && !id) id = execFileSync('docker', ['run', '-d', '--name', NAME, '--label', 'virtlab.test=1', 'virtlab/busybox:latest', 'sleep', '600'], { encoding: 'utf8' }).trim();
-        if (v.type === 'diff' && id && (v.addedNodes as { id: string }[]).some((n) => n.id === `container:${id}`)) {
+        // The node may first arrive from the list alone (props.complete false, pid 0) while dockerd
+        // still holds the container's lock; a later diff completes it. Wait for the pid.
+        const nodes = v.type === 'diff' ? [...(v.addedNodes as { id: string; props: { pid?: number } }[]), ...(v.changedNodes as { id: string; props: { pid?: number } }[])] : [];
+        if (id && nodes.some((n) => n.id === `container:${id}` && (n.props.pid ?? 0) > 0)) {
           clearTimeout(timer);
           resolve(v);
         }
@@ -40,7 +43,9 @@ describe('virtlab snapshot --watch (built CLI)', function () {
     assert.ok(first >= 0 && first < seen.indexOf(diff), 'the snapshot line comes before the diff');
     assert.equal((seen[first] as { version?: number }).version, 1);
     assert.equal(diff.reason, 'docker-event');
-    const node = (diff.addedNodes as { id: string; props: { name: string; pid: number } }[]).find((n) => n.id === `container:${id}`)!;
+    const added = seen.find((l) => l.type === 'diff' && (l.addedNodes as { id: string }[]).some((n) => n.id === `container:${id}`));
+    assert.ok(added, 'the container first appears in addedNodes');
+    const node = [...(diff.addedNodes as { id: string; props: { name: string; pid: number } }[]), ...(diff.changedNodes as { id: string; props: { name: string; pid: number } }[])].find((n) => n.id === `container:${id}`)!;
     assert.equal(node.props.name, NAME);
     assert.equal(node.props.pid, Number(execFileSync('docker', ['inspect', '-f', '{{.State.Pid}}', id], { encoding: 'utf8' }).trim()));
   });
