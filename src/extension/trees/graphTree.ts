@@ -51,16 +51,8 @@ export class GraphTreeProvider implements vscode.TreeDataProvider<RowSpec>, vsco
     this.byId.clear();
     this.parentOf.clear();
     this.index(next);
-    const changedRows: RowSpec[] = [];
-    if (!topChanged) {
-      const visit = (rows: RowSpec[]) => {
-        for (const r of rows) {
-          if (old.get(r.id) !== newSigs.get(r.id)) changedRows.push(r);
-          else continue;
-        }
-      };
-      visit(next);
-    }
+    // A top-level row's signature covers its subtree, so re-rendering the changed top rows is enough.
+    const changedRows = topChanged ? [] : next.filter((r) => old.get(r.id) !== newSigs.get(r.id));
     this.sigs.clear();
     for (const [k, v] of newSigs) this.sigs.set(k, v);
     if (topChanged) this.changed.fire(undefined);
