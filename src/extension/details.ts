@@ -28,9 +28,13 @@ export class DetailsDocuments implements vscode.TextDocumentContentProvider, vsc
   }
 }
 
-/** Escape text from the machine (container names, labels) so it cannot inject markdown. */
+/**
+ * Text from the machine (container names, labels) inside a table cell of the raw markdown
+ * document: only what could break the table or start code/HTML is neutralised, so the text stays
+ * readable (the markdown preview, if a user opens one, sanitises HTML itself).
+ */
 export function md(s: unknown): string {
-  return String(s ?? '').replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+  return String(s ?? '').replace(/[\r\n]+/g, ' ').replace(/[|`<>]/g, (c) => `\\${c}`);
 }
 
 export function code(s: unknown): string {

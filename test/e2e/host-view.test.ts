@@ -91,7 +91,10 @@ describe('VirtLab in a served VS Code (code-server + Chromium)', function () {
 
   it('opens the Host view from the activity bar and shows the kernel from `uname -r`', async function () {
     const item = page.locator('.activitybar [role="tab"][aria-label^="VirtLab"], .activitybar a[aria-label^="VirtLab"]').first();
-    await item.click();
+    // Clicking the icon of the container already shown hides the side bar (the extension-host
+    // suite may have opened VirtLab already): click only when it is not the one showing.
+    const shown = (await item.getAttribute('aria-selected')) === 'true' && (await page.locator('.part.sidebar').isVisible());
+    if (!shown) await item.click();
     // With several VirtLab views the Host view is a collapsible section: expand it if it is not.
     const header = page.locator('.sidebar .pane-header', { hasText: /^Host/ }).first();
     if ((await header.count()) > 0 && (await header.getAttribute('aria-expanded')) === 'false') await header.click();
