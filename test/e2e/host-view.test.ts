@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildRunner } from '../extension/build';
-import { installedExtensions, openWorkbench, prepareProfile, RESULTS_DIR, SLOW_MS, startCodeServer, VIRTLAB_VSIX, waitForJson, type Browsing, type Profile, type Server } from './workbench';
+import { installedExtensions, openWorkbench, showVirtLab, prepareProfile, RESULTS_DIR, SLOW_MS, startCodeServer, VIRTLAB_VSIX, waitForJson, type Browsing, type Profile, type Server } from './workbench';
 
 const EXTENSION_RESULTS = path.join(RESULTS_DIR, 'extension.json');
 const SCREENSHOT = path.join(RESULTS_DIR, 'e2e-host-view.png');
@@ -91,10 +91,7 @@ describe('VirtLab in a served VS Code (code-server + Chromium)', function () {
 
   it('opens the Host view from the activity bar and shows the kernel from `uname -r`', async function () {
     const item = page.locator('.activitybar [role="tab"][aria-label^="VirtLab"], .activitybar a[aria-label^="VirtLab"]').first();
-    // Clicking the icon of the container already shown hides the side bar (the extension-host
-    // suite may have opened VirtLab already): click only when it is not the one showing.
-    const shown = (await item.getAttribute('aria-selected')) === 'true' && (await page.locator('.part.sidebar').isVisible());
-    if (!shown) await item.click();
+    await showVirtLab(page, item);
     // With several VirtLab views the Host view is a collapsible section: expand it if it is not.
     const header = page.locator('.sidebar .pane-header', { hasText: /^Host/ }).first();
     if ((await header.count()) > 0 && (await header.getAttribute('aria-expanded')) === 'false') await header.click();

@@ -5,7 +5,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const REPO = path.resolve(__dirname, '../..');
 export const RESULTS_DIR = path.join(REPO, 'test-results');
@@ -178,4 +178,23 @@ export function waitForJson<T>(file: string, timeoutMs: number, server: Server, 
       }
     },
   );
+}
+
+/**
+ * Click the VirtLab icon in the activity bar so its views show. Clicking the icon of the
+ * container already shown hides the side bar instead (the extension-host suite may have opened
+ * VirtLab before), so when no VirtLab view header is visible after a click, click once more.
+ */
+export async function showVirtLab(page: Page, icon: Locator): Promise<void> {
+  const header = page.locator('.sidebar .pane-header', { hasText: /^(Host|Containers)/ }).first();
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await icon.click();
+    try {
+      await header.waitFor({ state: 'visible', timeout: 10_000 });
+      return;
+    } catch {
+      /* toggled closed: click again */
+    }
+  }
+  await header.waitFor({ state: 'visible' });
 }

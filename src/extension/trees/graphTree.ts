@@ -12,9 +12,9 @@ function signature(r: RowSpec): string {
 }
 
 /**
- * A tree view drawn from the graph. Rows are rebuilt per snapshot; only rows whose content
- * changed are re-rendered (the top-most changed row per branch), so expansion state and
- * selection survive live updates. `getParent` is answered from the last build, so `reveal` works.
+ * A tree view drawn from the graph. Rows are rebuilt per snapshot; the view is refreshed only
+ * when what it shows changed (a diff elsewhere in the graph costs it nothing), and stable ids
+ * keep expansion state and selection across live updates. `getParent` is answered from the last build, so `reveal` works.
  */
 export class GraphTreeProvider implements vscode.TreeDataProvider<RowSpec>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RowSpec | undefined>();
@@ -51,12 +51,13 @@ export class GraphTreeProvider implements vscode.TreeDataProvider<RowSpec>, vsco
     this.byId.clear();
     this.parentOf.clear();
     this.index(next);
-    // A top-level row's signature covers its subtree, so re-rendering the changed top rows is enough.
-    const changedRows = topChanged ? [] : next.filter((r) => old.get(r.id) !== newSigs.get(r.id));
+    // VS Code matches refreshed elements by object identity, and every build makes new row objects:
+    // refresh from the root, but only when something this view shows changed. Rows keep their ids,
+    // so expansion and selection survive.
+    const changed = topChanged || next.some((r) => old.get(r.id) !== newSigs.get(r.id));
     this.sigs.clear();
     for (const [k, v] of newSigs) this.sigs.set(k, v);
-    if (topChanged) this.changed.fire(undefined);
-    else for (const r of changedRows) this.changed.fire(r);
+    if (changed) this.changed.fire(undefined);
   }
 
   async getChildren(element?: RowSpec): Promise<RowSpec[]> {
