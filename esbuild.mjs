@@ -52,6 +52,7 @@ function nodeTarget(entry, outfile, extra = {}) {
 const extension = () => nodeTarget('src/extension/extension.ts', 'dist/extension.js', { external: ['vscode'] });
 const cli = () => nodeTarget('src/cli.ts', 'dist/cli.js', { banner: { js: '#!/usr/bin/env node' } });
 const bench = () => nodeTarget('test/bench/bench.ts', 'dist/bench.js');
+const benchViews = () => nodeTarget('test/bench/views.ts', 'dist/bench-views.js', { external: ['playwright-core'] });
 const benchLabs = () => nodeTarget('test/bench/labs.ts', 'dist/bench-labs.js');
 const webview = () => ({
   ...common,
@@ -65,7 +66,7 @@ const webview = () => ({
 });
 const benchTopology = () => nodeTarget('test/bench/topology.ts', 'dist/bench-topology.js', { external: ['playwright-core'] });
 
-const targets = [extension(), cli(), webview(), ...(production || !existsSync('test/bench/bench.ts') ? [] : [bench()]), ...(production || !existsSync('test/bench/topology.ts') ? [] : [benchTopology()]), ...(production || !existsSync('test/bench/labs.ts') ? [] : [benchLabs()])];
+const targets = [extension(), cli(), webview(), ...(production || !existsSync('test/bench/bench.ts') ? [] : [bench()]), ...(production || !existsSync('test/bench/topology.ts') ? [] : [benchTopology()]), ...(production || !existsSync('test/bench/labs.ts') ? [] : [benchLabs()]), ...(production ? [] : [benchViews()])];
 
 if (watch) {
   for (const t of targets) await (await esbuild.context(t)).watch();

@@ -7,7 +7,17 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
-export const REPO = path.resolve(__dirname, '../..');
+/** The checkout: the nearest folder up from here with VirtLab's package.json (also when bundled into dist/). */
+export const REPO = ((): string => {
+  for (let d = __dirname; d !== path.dirname(d); d = path.dirname(d)) {
+    try {
+      if (JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')).name === 'virtlab') return d;
+    } catch {
+      /* not here */
+    }
+  }
+  return path.resolve(__dirname, '../..');
+})();
 export const RESULTS_DIR = path.join(REPO, 'test-results');
 export const CODE_SERVER = path.join(REPO, '.tools/bin/code-server');
 export const VIRTLAB_VSIX = path.join(REPO, 'dist/virtlab.vsix');
