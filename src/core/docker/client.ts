@@ -3,7 +3,6 @@
  * tested against recorded answers. Every call has a deadline; answers come back as `unknown`
  * and are normalised by the *-json modules.
  */
-import { Agent } from 'node:http';
 import Docker from 'dockerode';
 import type { SourceStatus } from '../model/graph';
 import { DockerCallError } from './errors';
@@ -30,13 +29,13 @@ export function toCallError(e: unknown, timedOut: boolean, what: string, timeout
 const clients = new Map<string, Docker>();
 
 /**
- * One dockerode client per socket for the whole process, over a keep-alive agent, so 50 inspects
- * do not open 50 connections and the watcher's repeated scans reuse a few of them. Idle kept-alive
- * sockets are unreferenced by node:http, so they never keep the CLI alive.
+ * One dockerode client per socket for the whole process. No keep-alive agent: docker-modem runs
+ * util.inspect over each request's options (agent included) even with debugging off, and with an
+ * agent that cost more than the connections it saves (0.62 s vs 0.27 s for 50 inspects).
  */
 export function dockerClient(socketPath: string): Docker {
   let d = clients.get(socketPath);
-  if (!d) clients.set(socketPath, (d = new Docker({ socketPath, agent: new Agent({ keepAlive: true, maxSockets: 8 }) } as Docker.DockerOptions)));
+  if (!d) clients.set(socketPath, (d = new Docker({ socketPath })));
   return d;
 }
 
