@@ -4,6 +4,7 @@
 import uPlot from 'uplot';
 import type { MetricEvent, MetricKey, MetricPoint, MetricsKind } from '../src/shared/protocol';
 import type { Palette } from './style';
+import { formatBytes } from '../src/shared/format';
 
 export const WINDOW_S = 300;
 
@@ -48,14 +49,7 @@ export function formatValue(v: number | null | undefined, unit: ChartSpec['unit'
   if (unit === 'count') return String(Math.round(v));
   const suffix = unit === 'bps' ? '/s' : unit === 'pps' ? ' pkt/s' : '';
   if (unit === 'pps') return `${v.toFixed(v < 10 ? 1 : 0)}${suffix}`;
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let x = v;
-  let i = 0;
-  while (Math.abs(x) >= 1024 && i < units.length - 1) {
-    x /= 1024;
-    i++;
-  }
-  return `${x.toFixed(i === 0 ? 0 : 1)} ${units[i]}${suffix}`;
+  return `${formatBytes(v, 1)}${suffix}`;
 }
 
 interface LiveChart {

@@ -3,7 +3,7 @@ import type { Collector } from '../collector';
 import type { ScanOptions } from '../context';
 import { detectCgroupLayout } from '../cgroup/layout';
 import type { GraphBuilder } from '../model/builder';
-import { mapPool } from '../proc/procfs';
+import { mapPool } from '../sys/pool';
 import { shared } from '../scanMemo';
 import { dockerApi, describeDockerFailure, DockerCallError, type DockerApi } from './client';
 import { containerFromSummary, normaliseContainerInspect, normaliseContainerList, type DockerContainer, type DockerContainerSummary } from './container-json';

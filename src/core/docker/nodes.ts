@@ -3,12 +3,12 @@
  * and the links to the namespace, process and cgroup nodes the proc/cgroup readers also make.
  */
 import type { GraphBuilder } from '../model/builder';
-import { nsId } from '../proc/namespaces';
+import { NS_TYPES, nsId } from '../proc/namespaces';
 import type { CgroupValue } from '../cgroup/types';
 import type { DockerContainer } from './container-json';
 import { layerDirs, type DockerImage } from './image-json';
 import type { ContainerLive } from './live';
-import { NAMESPACE_TYPES, resolveSharing, type NsInodes } from './sharing';
+import { resolveSharing, type NsInodes } from './sharing';
 
 /** Everything one Docker scan gathered, already normalised. */
 export interface DockerScan {
@@ -135,7 +135,7 @@ function addContainer(g: GraphBuilder, scan: DockerScan, c: DockerContainer, sha
   // Same label shape as the proc reader's process nodes.
   ensureNode(g, `process:${live.pid}`, 'process', `${live.comm ?? '?'} (${live.pid})`, { pid: live.pid, comm: live.comm });
   g.edge(id, `process:${live.pid}`, 'runs');
-  for (const type of NAMESPACE_TYPES) {
+  for (const type of NS_TYPES) {
     const inode = live.namespaces[type];
     if (inode === undefined) continue;
     ensureNode(g, nsId(type, inode), 'namespace', `${type}:[${inode}]`, { type, inode });

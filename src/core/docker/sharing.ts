@@ -3,10 +3,9 @@
  * container. The kernel's inode numbers are the truth for running containers; HostConfig modes
  * (`--pid=host`, `--net=container:X` ...) name the partner and cover stopped containers.
  */
+import { NS_TYPES, type NsType } from '../proc/namespaces';
 import type { DockerHostConfig } from './container-json';
 
-export const NAMESPACE_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'] as const;
-export type NsType = (typeof NAMESPACE_TYPES)[number];
 export type NsInodes = Partial<Record<NsType, number>>;
 /** 'host', 'own', or `container:<name>`. */
 export type SharedWith = string;
@@ -64,7 +63,7 @@ export function resolveSharing(containers: SharingInput[], hostNs: NsInodes): Ma
   const out = new Map<string, SharingResult>();
   for (const c of containers) {
     const res: SharingResult = { shared: {}, joins: [] };
-    for (const type of NAMESPACE_TYPES) {
+    for (const type of NS_TYPES) {
       const mode = modeFor(c.hostConfig, type);
       const inode = c.namespaces[type];
       if (mode.startsWith('container:')) {

@@ -7,6 +7,7 @@ import { isLabDev, isLabNetns } from './naming';
 import { hostBatch, ovsArgs, planLab, rootBatch, switchBatch, vtepBatch, vxlanAttachBatch, type LabPlan, type PlanLink } from './plan';
 import { requireRoot } from './privilege';
 import type { Lab, Netem } from './types';
+import { mapPool } from '../sys/pool';
 
 // up / down / clean / status: few processes (ip -batch, one ovs-vsctl transaction), ledger first.
 
@@ -39,20 +40,6 @@ function must(r: RunResult, what: string): RunResult {
   return r;
 }
 
-/** Run async jobs with at most `limit` at a time (2 cores: more only queues in the kernel). */
-export async function pool<T, R>(items: T[], limit: number, f: (x: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await f(items[i]);
-      }
-    }),
-  );
-  return out;
-}
 
 /**
  * One `ip -batch` process, in a namespace when `ns` is given. nsenter rather than `ip -n`: `ip -n`
@@ -92,7 +79,7 @@ export async function labUp(lab: Lab, o: EngineOptions = {}): Promise<Ledger> {
     const ctrs = plan.hosts.filter((h) => h.container);
     if (ctrs.length) {
       log(`starting ${ctrs.length} container host(s)`);
-      await pool(ctrs, 4, async (h) => {
+      await mapPool(ctrs, 4, async (h) => {
         const labels = { 'virtlab.lab': plan.name, 'virtlab.lab.stem': plan.stem, 'virtlab.lab.host': h.name, ...(o.labels ?? {}) };
         const args = ['run', '-d', '--name', h.container!, '--hostname', h.name, '--network', 'none', '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW'];
         for (const [k, v] of Object.entries(labels)) args.push('--label', `${k}=${v}`);
@@ -114,7 +101,7 @@ export async function labUp(lab: Lab, o: EngineOptions = {}): Promise<Ledger> {
       ...plan.hosts.map((h): [string, string[]] => [h.netns, hostBatch(h)]),
       ...plan.vteps.map((v): [string, string[]] => [v.netns, vtepBatch(plan, v, process.pid)]),
     ];
-    await pool(nsJobs, 12, async ([ns, lines]) => must(await ipBatch(lines, ns), `ip -n ${ns} -batch`));
+    await mapPool(nsJobs, 12, async ([ns, lines]) => must(await ipBatch(lines, ns), `ip -n ${ns} -batch`));
     step('hosts');
     log('switch ports, VXLAN, OpenFlow and impairments');
     const vx = vxlanAttachBatch(plan);

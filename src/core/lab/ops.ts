@@ -1,5 +1,6 @@
 import { run, type RunResult } from '../sys/exec';
-import { LabError, NETNS_DIR, applyNetem, findLink, pool } from './engine';
+import { LabError, NETNS_DIR, applyNetem, findLink } from './engine';
+import { mapPool } from '../sys/pool';
 import type { Ledger } from './ledger';
 import type { LabPlan, PlanHost } from './plan';
 import type { Netem } from './types';
@@ -74,7 +75,7 @@ export async function labPingAll(plan: LabPlan, opts: { waitS?: number; parallel
   // Older ledgers have no segment: then every pair counts.
   const same = (a: PlanHost, b: PlanHost) => a.ifaces[0].segment === undefined || a.ifaces[0].segment === b.ifaces[0].segment;
   const wait = String(opts.waitS ?? 1);
-  const perSource = await pool(hosts, 4, async (a) => {
+  const perSource = await mapPool(hosts, 4, async (a) => {
     const targets = hosts.filter((b) => b !== a && same(a, b));
     if (!targets.length) return [] as PingResult[];
     const input = targets.map((b) => addressOf(b)).join('\n') + '\n';

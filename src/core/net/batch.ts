@@ -12,6 +12,7 @@ import type { ScanOptions } from '../context';
 import { which } from '../sys/which';
 import { entryPath, finishNetnsRead, IP_ADDR_ARGS, readNetns, type NetnsRead, type NetnsReadError, type NetnsTarget } from './netns';
 import { runTool } from './tools';
+import { mapPool } from '../sys/pool';
 
 const MARK = '@virtlab-netns ';
 /** Below this many namespaces a batch saves nothing worth its extra process. */
@@ -89,22 +90,9 @@ export async function readNetnsMany(opts: ScanOptions, targets: readonly NetnsTa
     }
   }
   const rest = targets.map((t, i) => ({ t, i })).filter(({ i }) => !results[i]);
-  await mapLimit(rest, parallel, async ({ t, i }) => {
+  await mapPool(rest, parallel, async ({ t, i }) => {
     results[i] = await readNetns(opts, t);
   });
   return results as (NetnsRead | NetnsReadError)[];
 }
 
-/** Run `f` over `items` with at most `limit` in flight. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, f: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await f(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}

@@ -4,7 +4,8 @@ import type { GraphBuilder } from '../model/builder';
 import { linkOvsPortsToInterfaces } from '../ovs/collector';
 import { readDockerNetworks } from './dockerNetworks';
 import type { NetLink } from './links';
-import { mapLimit, readNetnsMany } from './batch';
+import { mapPool } from '../sys/pool';
+import { readNetnsMany } from './batch';
 import { readNsidNames, type NetnsRead } from './netns';
 import { discoverNetnsTargets, netnsTargetsFromGraph, type NetnsTargetInfo } from './targets';
 import { ifaceKey, resolveVethPeers } from './veth';
@@ -24,7 +25,7 @@ async function namedNsidMaps(opts: ScanOptions, targets: NetnsTargetInfo[], inod
   const known = new Map<number, Map<number, number>>();
   if (!byName.size) return known;
   const asked = targets.filter((t) => inodes.has(t.inode));
-  await mapLimit(asked, PARALLEL, async (t) => {
+  await mapPool(asked, PARALLEL, async (t) => {
     const m = new Map<number, number>();
     for (const [nsid, name] of await readNsidNames(opts, t)) {
       const inode = byName.get(name);

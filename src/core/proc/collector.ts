@@ -10,7 +10,8 @@ import { findLsns, readLsnsRelations, type LsnsRelation, type LsnsResult } from 
 import { NS_TYPES, nsId, type NsType } from './namespaces';
 import { readNsfsMounts, type NsfsMount } from './nsfs';
 import { pidNsNesting } from './pidns';
-import { mapPool, realProcFs, type ProcFs } from './procfs';
+import { mapPool } from '../sys/pool';
+import { realProcFs, type ProcFs } from './procfs';
 import { scanProcesses, type ProcessInfo } from './processes';
 
 interface NsEntry {

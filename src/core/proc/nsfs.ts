@@ -1,7 +1,8 @@
 import type { SkipEntry } from '../model/graph';
 import { parseMountInfo } from '../sys/mountinfo';
 import { parseNsLink, type NsType } from './namespaces';
-import { errCode, mapPool, realProcFs, type ProcFs } from './procfs';
+import { mapPool } from '../sys/pool';
+import { errCode, realProcFs, type ProcFs } from './procfs';
 
 /** A namespace held open by an nsfs bind mount (`ip netns add`, Docker's /run/docker/netns/<id> ...). */
 export interface NsfsMount {

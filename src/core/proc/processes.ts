@@ -2,7 +2,8 @@ import type { SkipEntry } from '../model/graph';
 import { parseProcCgroup } from '../cgroup/membership';
 import type { ProcCgroupEntry } from '../cgroup/types';
 import { readNsLinks, type NsType } from './namespaces';
-import { errCode, mapPool, realProcFs, sharedCmdline, yieldToLoop, type ProcFs } from './procfs';
+import { mapPool } from '../sys/pool';
+import { errCode, realProcFs, sharedCmdline, yieldToLoop, type ProcFs } from './procfs';
 import type { ScanMemo } from '../scanMemo';
 import { parseCmdline, parseStatus } from './status';
 

@@ -1,6 +1,7 @@
 import type { GraphNode, Snapshot } from '../../core/model/graph';
 import { GraphIndex, prop } from './index';
-import { NS_ISOLATES, NS_TYPES } from './namespacesRows';
+import { NS_TYPES } from '../../core/proc/namespaces';
+import { NS_ISOLATES } from './namespacesRows';
 import { bytes, icon, messageRow, tooltip, type RowSpec } from './spec';
 
 const STATE_ICON: Record<string, [string, string?]> = {

@@ -1,8 +1,8 @@
 import type { GraphNode, Snapshot } from '../../core/model/graph';
+import { NS_TYPES } from '../../core/proc/namespaces';
 import { GraphIndex, prop } from './index';
 import { icon, messageRow, tooltip, type RowSpec } from './spec';
 
-export const NS_TYPES = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'] as const;
 
 /** What each namespace type isolates, in one plain sentence (also used by Inspect Container Namespaces). */
 export const NS_ISOLATES: Record<string, string> = {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { formatBytes } from '../../shared/format';
 
 /** A plain description of one tree row, built from the graph; the provider turns it into a TreeItem. */
 export interface RowSpec {
@@ -48,13 +49,5 @@ export function messageRow(id: string, label: string, detail: string, iconId = '
 }
 
 export function bytes(n: unknown): string {
-  if (typeof n !== 'number' || !Number.isFinite(n)) return 'unlimited';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v >= 10 || i === 0 ? v.toFixed(0) : v.toFixed(1)} ${units[i]}`;
+  return typeof n === 'number' && Number.isFinite(n) ? formatBytes(n) : 'unlimited';
 }

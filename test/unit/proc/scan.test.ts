@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { NS_TYPES, parseNsLink, readNamespacesOfPid } from '../../../src/core/proc/namespaces';
 import { scanProcesses, type ProcessInfo } from '../../../src/core/proc/processes';
-import { mapPool } from '../../../src/core/proc/procfs';
+import { mapPool } from '../../../src/core/sys/pool';
 import { failing, PROC } from './helpers';
 import { parseCmdline, parseStatus } from '../../../src/core/proc/status';
 import { nsfsMountsOf } from '../../../src/core/proc/nsfs';
