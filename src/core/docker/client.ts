@@ -39,20 +39,23 @@ export function dockerClient(socketPath: string): Docker {
   return d;
 }
 
+/** One Docker API call with a deadline: aborted after `timeoutMs`, failures as DockerCallError. */
+export async function dockerCall<T>(what: string, timeoutMs: number, f: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), timeoutMs);
+  try {
+    return await f(ctl.signal);
+  } catch (e) {
+    throw toCallError(e, ctl.signal.aborted, what, timeoutMs);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A DockerApi over dockerode on a unix socket; each call is aborted after `timeoutMs`. */
 export function dockerApi(socketPath: string, timeoutMs: number): DockerApi {
   const docker = dockerClient(socketPath);
-  async function call<T>(what: string, f: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
-    const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(), timeoutMs);
-    try {
-      return await f(ctl.signal);
-    } catch (e) {
-      throw toCallError(e, ctl.signal.aborted, what, timeoutMs);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const call = <T>(what: string, f: (abortSignal: AbortSignal) => Promise<T>) => dockerCall(what, timeoutMs, f);
   // dockerode's typings do not declare abortSignal on these options, though the calls honour it.
   type WithSignal = { abortSignal: AbortSignal };
   return {

@@ -1,4 +1,5 @@
-import { dockerClient } from '../docker/client';
+import { dockerCall, dockerClient, type DockerCallError } from '../docker/client';
+import { isObj, optStr } from '../sys/json';
 
 export interface DockerPing {
   reachable: boolean;
@@ -9,24 +10,20 @@ export interface DockerPing {
   error?: string;
 }
 
-function str(o: unknown, k: string): string | undefined {
-  const v = o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined;
-  return typeof v === 'string' ? v : undefined;
-}
+const str = (o: unknown, k: string): string | undefined => (isObj(o) ? optStr(o[k]) : undefined);
 
 /** Ask the Docker Engine (GET /version, /info through dockerode) for its version and cgroup version; never throws. */
 export async function pingDocker(socketPath: string, timeoutMs: number): Promise<DockerPing> {
   const docker = dockerClient(socketPath);
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), timeoutMs);
+  // dockerode's typings omit abortSignal on these two, though the calls honour it.
+  type Get = (o: { abortSignal: AbortSignal }) => Promise<unknown>;
   try {
-    // dockerode's typings omit abortSignal on these two, though the calls honour it.
-    const opt = { abortSignal: ctl.signal };
-    const [version, info] = await Promise.all([(docker.version as (o: typeof opt) => Promise<unknown>)(opt), (docker.info as (o: typeof opt) => Promise<unknown>)(opt)]);
+    const [version, info] = await Promise.all([
+      dockerCall('GET /version', timeoutMs, (abortSignal) => (docker.version as Get)({ abortSignal })),
+      dockerCall('GET /info', timeoutMs, (abortSignal) => (docker.info as Get)({ abortSignal })),
+    ]);
     return { reachable: true, version: str(version, 'Version'), apiVersion: str(version, 'ApiVersion'), cgroupVersion: str(info, 'CgroupVersion') };
   } catch (e) {
-    return { reachable: false, error: ctl.signal.aborted ? 'ETIMEDOUT' : ((e as NodeJS.ErrnoException).code ?? 'EIO') };
-  } finally {
-    clearTimeout(timer);
+    return { reachable: false, error: (e as DockerCallError).code ?? 'EIO' };
   }
 }

@@ -1,5 +1,6 @@
 import type { ScanOptions } from '../context';
-import { dockerClient } from '../docker/client';
+import { describeDockerFailure, dockerCall, dockerClient } from '../docker/client';
+import { isObj } from '../sys/json';
 
 /** A Docker network as VirtLab shows it, with the Linux bridge that implements a `bridge`-driver network. */
 export interface DockerNetwork {
@@ -15,7 +16,6 @@ export interface DockerNetwork {
   labels: Record<string, string>;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 function strRecord(v: unknown): Record<string, string> {
   if (!isObj(v)) return {};
@@ -50,20 +50,15 @@ export type DockerNetworksResult =
 
 /** GET /networks on the Docker socket, with the scan's timeout; failures become a state, never a throw. */
 export async function readDockerNetworks(opts: ScanOptions): Promise<DockerNetworksResult> {
-  const ctl = new AbortController();
-  const timer = setTimeout(() => ctl.abort(), opts.timeoutMs);
   let raw: unknown;
   try {
     // dockerode's typings omit abortSignal here, though the call honours it.
-    raw = await (dockerClient(opts.dockerSocket).listNetworks as (o: { abortSignal: AbortSignal }) => Promise<unknown>)({ abortSignal: ctl.signal });
+    const docker = dockerClient(opts.dockerSocket);
+    raw = await dockerCall('GET /networks', opts.timeoutMs, (abortSignal) => (docker.listNetworks as (o: { abortSignal: AbortSignal }) => Promise<unknown>)({ abortSignal }));
   } catch (e) {
-    const code = (e as { code?: unknown }).code;
-    if (ctl.signal.aborted) return { state: 'unavailable', detail: `Docker did not answer on ${opts.dockerSocket} within ${opts.timeoutMs} ms`, fix: 'Check the daemon: `docker info`.' };
-    if (code === 'ENOENT') return { state: 'absent', detail: `No Docker socket at ${opts.dockerSocket}`, fix: 'Install Docker (`sudo apt-get install docker.io`) and start it, or set virtlab.dockerSocket.' };
-    if (code === 'EACCES' || code === 'EPERM') return { state: 'denied', detail: `No permission to use ${opts.dockerSocket}`, fix: 'Add yourself to the docker group: `sudo usermod -aG docker $USER`, then log in again.' };
-    return { state: 'unavailable', detail: `Docker is not answering on ${opts.dockerSocket}: ${(e as Error).message}`, fix: 'Start it with `sudo systemctl start docker`.' };
-  } finally {
-    clearTimeout(timer);
+    // The same words as the Docker reader's state, so both sources say one thing about one daemon.
+    const s = describeDockerFailure(e, opts.dockerSocket);
+    return { state: s.state === 'denied' ? 'denied' : 'unavailable', detail: s.detail ?? 'Docker could not be read', fix: s.fix ?? '' };
   }
   if (!Array.isArray(raw)) return { state: 'unavailable', detail: 'GET /networks did not return a list', fix: 'Check the Docker daemon version (`docker version`).' };
   const networks: DockerNetwork[] = [];

@@ -1,4 +1,5 @@
 /** Validation and normalisation of `ip -j -d addr show` (links with details plus their addresses). */
+import { isObj, type JsonObject as Obj } from '../sys/json';
 
 export type LinkKind =
   | 'veth' | 'bridge' | 'vxlan' | 'macvlan' | 'macvtap' | 'ipvlan' | 'tun' | 'tap' | 'dummy'
@@ -55,8 +56,6 @@ export interface ParsedLinks {
   problems: string[];
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
 const optStr = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const optInt = (v: unknown): number | undefined => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
 

@@ -1,6 +1,7 @@
 import type { ScanOptions } from '../context';
 import { run, type RunResult } from '../sys/exec';
 import { which } from '../sys/which';
+import { isObj, optBool as bool, optNum as num, optStr as str, type JsonObject as Obj } from '../sys/json';
 
 /**
  * Per-VF settings the PF driver holds (MAC, VLAN, spoof check, trust, link state, rates): only
@@ -45,11 +46,6 @@ export function ipLinkReader(opts: ScanOptions): IpLinkReader {
   };
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 
 function normVf(v: unknown): VfInfo | undefined {
   if (!isObj(v)) return undefined;

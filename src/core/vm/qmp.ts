@@ -1,4 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
+import { isObj, optNum as num, optStr as str, type JsonObject as Json } from '../sys/json';
 
 /**
  * A minimal QMP client: connect to a unix socket, read the greeting, negotiate capabilities,
@@ -39,13 +40,6 @@ export interface QmpInfo {
   errors: string[];
 }
 
-type Json = Record<string, unknown>;
-
-function isObj(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Thrown for connection or protocol failures; `code` is ENOENT, ECONNREFUSED, ETIMEDOUT, EPROTO ... */
 export class QmpError extends Error {
