@@ -5,7 +5,7 @@ import { inspectContainerNamespaces, openNamespaceTerminal } from './commands/na
 import { scanAsRoot } from './commands/scanAsRoot';
 import { copyNodeAsJson, showCgroup, showFdb, showFlows } from './commands/show';
 import { DetailsDocuments } from './details';
-import { HostTreeProvider, type HostItem } from './hostTree';
+import { hostRows } from './trees/hostRows';
 import { registerLabs } from './labs';
 import { registerTopology } from './topology';
 import { SnapshotStore } from './snapshotStore';
@@ -20,13 +20,14 @@ import { vmRows } from './trees/vmRows';
 export interface VirtLabApi {
   snapshot(): Promise<Snapshot>;
   latest(): Snapshot | undefined;
-  hostTree: vscode.TreeDataProvider<HostItem>;
+  hostTree: vscode.TreeDataProvider<RowSpec>;
   trees: Record<string, GraphTreeProvider>;
   /** Whether live updates run (a VirtLab view is visible). */
   isLive(): boolean;
 }
 
 const GRAPH_VIEWS: [string, RowBuilder][] = [
+  ['virtlab.host', hostRows],
   ['virtlab.vms', vmRows],
   ['virtlab.containers', containersRows],
   ['virtlab.namespaces', namespacesRows],
@@ -37,15 +38,13 @@ export function activate(context: vscode.ExtensionContext): VirtLabApi {
   const log = vscode.window.createOutputChannel('VirtLab', { log: true });
   const store = new SnapshotStore(log);
   const docs = new DetailsDocuments();
-  const hostTree = new HostTreeProvider(store);
-  const hostView = vscode.window.createTreeView('virtlab.host', { treeDataProvider: hostTree, showCollapseAll: false });
   const trees: Record<string, GraphTreeProvider> = {};
   const treeViews: Record<string, vscode.TreeView<RowSpec>> = {};
-  const views: vscode.TreeView<unknown>[] = [hostView];
+  const views: vscode.TreeView<unknown>[] = [];
   for (const [id, build] of GRAPH_VIEWS) {
     const provider = new GraphTreeProvider(store, build);
     trees[id] = provider;
-    const view = vscode.window.createTreeView<RowSpec>(id, { treeDataProvider: provider, showCollapseAll: true });
+    const view = vscode.window.createTreeView<RowSpec>(id, { treeDataProvider: provider, showCollapseAll: id !== 'virtlab.host' });
     treeViews[id] = view;
     views.push(view as vscode.TreeView<unknown>);
     context.subscriptions.push(provider, view);
@@ -102,8 +101,6 @@ export function activate(context: vscode.ExtensionContext): VirtLabApi {
     log,
     store,
     docs,
-    hostTree,
-    hostView,
     vscode.commands.registerCommand('virtlab.refresh', guard('Refresh', refreshWithProgress)),
     vscode.commands.registerCommand(
       'virtlab.copySnapshot',
@@ -131,7 +128,7 @@ export function activate(context: vscode.ExtensionContext): VirtLabApi {
   context.subscriptions.push(registerTopology(context, store, log));
   log.info(`VirtLab ${context.extension.packageJSON.version as string} activated (extension host: Node ${process.versions.node}, ${process.platform}, uid ${process.getuid?.()})`);
 
-  return { snapshot: () => store.refresh(), latest: () => store.latest, hostTree, trees, isLive: () => store.live };
+  return { snapshot: () => store.refresh(), latest: () => store.latest, hostTree: trees['virtlab.host'], trees, isLive: () => store.live };
 }
 
 export function deactivate(): void {

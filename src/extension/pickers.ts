@@ -21,7 +21,7 @@ export async function pickContainer(snap: Snapshot, title: string, runningOnly =
 
 /** Quick pick of a container or any process, for the namespace terminal. */
 export async function pickProcessOrContainer(snap: Snapshot): Promise<{ pid: number; label: string; node: GraphNode } | undefined> {
-  const g = new GraphIndex(snap);
+  const g = GraphIndex.of(snap);
   type Item = vscode.QuickPickItem & { pid?: number; node?: GraphNode };
   const items: Item[] = [{ label: 'Containers', kind: vscode.QuickPickItemKind.Separator }];
   for (const c of g.ofKind('container').filter((c) => prop(c, 'state') === 'running')) items.push({ label: c.label, description: `container · PID ${prop<number>(c, 'pid')} · ${prop<string>(c, 'image')}`, iconPath: new vscode.ThemeIcon('vm-running'), pid: prop<number>(c, 'pid'), node: c });

@@ -47,7 +47,7 @@ export async function inspectContainerNamespaces(store: SnapshotStore, docs: Det
   const snap = store.latest ?? (await store.refresh());
   const c = containerFromArg(store, arg) ?? (await pickContainer(snap, 'Inspect Container Namespaces'));
   if (!c) return;
-  await docs.show(`namespaces-${c.label}`, containerNamespacesMarkdown(new GraphIndex(store.latest ?? snap), c));
+  await docs.show(`namespaces-${c.label}`, containerNamespacesMarkdown(GraphIndex.of(store.latest ?? snap), c));
 }
 
 /** Whether nsenter can be run right now (root, or a sudo rule that needs no password). */
@@ -70,7 +70,7 @@ export async function openNamespaceTerminal(store: SnapshotStore, arg?: unknown,
   const argTypes = (arg as { types?: unknown } | undefined)?.types;
   let types = target.types ?? (Array.isArray(argTypes) ? NS_TYPES.filter((t) => argTypes.includes(t)) : undefined);
   if (!types) {
-    const g = new GraphIndex(snap);
+    const g = GraphIndex.of(snap);
     const proc = g.nodes.get(`process:${target.pid}`);
     const items = NS_TYPES.map((t) => {
       const inode = proc ? g.targets(proc.id, 'member-of').find((n) => prop(n, 'type') === t) : undefined;

@@ -13,14 +13,14 @@ async function nodeFromArg(store: SnapshotStore, arg: unknown, kinds: GraphNode[
   const id = (arg as RowSpec | undefined)?.nodeId;
   let n = id ? snap.nodes.find((x) => x.id === id) : undefined;
   // A container row stands for its cgroup.
-  if (n?.kind === 'container' && kinds.includes('cgroup')) n = new GraphIndex(snap).targets(n.id, 'in-cgroup')[0] ?? n;
+  if (n?.kind === 'container' && kinds.includes('cgroup')) n = GraphIndex.of(snap).targets(n.id, 'in-cgroup')[0] ?? n;
   if (n && kinds.includes(n.kind)) return n;
   const candidates = snap.nodes.filter((x) => kinds.includes(x.kind));
   if (!candidates.length) {
     void vscode.window.showInformationMessage(`Nothing to show: no ${kinds.join(' or ')} on this machine.`);
     return undefined;
   }
-  const g = new GraphIndex(snap);
+  const g = GraphIndex.of(snap);
   const pick = await vscode.window.showQuickPick(
     candidates.map((c) => {
       const ctr = c.kind === 'cgroup' ? g.sources(c.id, 'in-cgroup').find((x) => x.kind === 'container') : undefined;

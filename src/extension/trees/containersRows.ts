@@ -152,7 +152,7 @@ function processesRow(g: GraphIndex, c: GraphNode, base: string): RowSpec | unde
 
 /** The Containers view: running and stopped containers with their namespaces, cgroup, layers, interfaces and processes. */
 export function containersRows(snap: Snapshot): RowSpec[] {
-  const g = new GraphIndex(snap);
+  const g = GraphIndex.of(snap);
   const docker = snap.report.sources.docker;
   if (docker && docker.state !== 'ok' && docker.state !== 'partial') {
     return [messageRow('ctr/unavailable', docker.state === 'denied' ? 'No permission on the Docker socket' : docker.state === 'absent' ? 'Docker is not installed' : 'Docker is not running', docker.detail ?? '', 'warning', { command: 'virtlab.refresh', title: 'Retry' }, docker.fix)];

@@ -78,7 +78,7 @@ export class GraphTreeProvider implements vscode.TreeDataProvider<RowSpec>, vsco
     t.iconPath = r.icon;
     t.contextValue = r.contextValue;
     t.command = r.command;
-    t.accessibilityInformation = { label: r.description ? `${r.label}, ${r.description}` : r.label };
+    t.accessibilityInformation = { label: r.ariaLabel ?? (r.description ? `${r.label}, ${r.description}` : r.label) };
     return t;
   }
 

@@ -1,12 +1,21 @@
 import type { EdgeKind, GraphEdge, GraphNode, Snapshot } from '../../core/model/graph';
 
-/** Lookup tables over one snapshot, built once per build of the trees. */
+const built = new WeakMap<Snapshot, GraphIndex>();
+
+/** Lookup tables over one snapshot, built once per snapshot and shared by every view and command. */
 export class GraphIndex {
+  /** The index of `snap`, built on first use; snapshots are never mutated after they are published. */
+  static of(snap: Snapshot): GraphIndex {
+    let g = built.get(snap);
+    if (!g) built.set(snap, (g = GraphIndex.of(snap)));
+    return g;
+  }
+
   readonly nodes = new Map<string, GraphNode>();
   private readonly out = new Map<string, GraphEdge[]>();
   private readonly in = new Map<string, GraphEdge[]>();
 
-  constructor(readonly snap: Snapshot) {
+  private constructor(readonly snap: Snapshot) {
     for (const n of snap.nodes) this.nodes.set(n.id, n);
     for (const e of snap.edges) {
       (this.out.get(e.from) ?? this.out.set(e.from, []).get(e.from)!).push(e);

@@ -77,7 +77,7 @@ export function namespaceRow(g: GraphIndex, n: GraphNode, idPrefix: string, nest
 
 /** The Namespaces view: grouped by type; PID namespaces nested by hierarchy. */
 export function namespacesRows(snap: Snapshot): RowSpec[] {
-  const g = new GraphIndex(snap);
+  const g = GraphIndex.of(snap);
   const all = g.ofKind('namespace');
   const proc = snap.report.sources.proc;
   if (!all.length) {

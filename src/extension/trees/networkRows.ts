@@ -148,7 +148,7 @@ function labs(g: GraphIndex): RowSpec[] {
 
 /** The Network view: Linux bridges, OVS bridges, VXLAN tenants, SR-IOV, each with its ports and peers. */
 export function networkRows(snap: Snapshot): RowSpec[] {
-  const g = new GraphIndex(snap);
+  const g = GraphIndex.of(snap);
   const rows: RowSpec[] = [];
   const ovs = snap.report.sources.ovs;
   const net = snap.report.sources.net;

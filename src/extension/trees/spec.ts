@@ -16,6 +16,8 @@ export interface RowSpec {
   children?: RowSpec[];
   /** Expanded by default (only read when the row has children). */
   expanded?: boolean;
+  /** What a screen reader says; default "label, description". */
+  ariaLabel?: string;
 }
 
 /** Markdown tooltip: a bold title, plain lines, and `source` lines rendered as code. */

@@ -17,7 +17,7 @@ function deviceRow(base: string, d: GraphNode): RowSpec {
 
 /** The Virtual Machines view: each guest with its accelerator and devices grouped paravirtual / emulated. */
 export function vmRows(snap: Snapshot): RowSpec[] {
-  const g = new GraphIndex(snap);
+  const g = GraphIndex.of(snap);
   const vms = g.ofKind('vm');
   const rows: RowSpec[] = [];
   if (!vms.length) {

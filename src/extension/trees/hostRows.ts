@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import type { HostFact } from '../../core/host/types';
+import type { Snapshot } from '../../core/model/graph';
+import { icon, tooltip, type RowSpec } from './spec';
+
+const STATUS_ICON: Record<HostFact['status'], [string, string?]> = {
+  ok: ['pass', 'testing.iconPassed'],
+  warn: ['warning', 'list.warningForeground'],
+  missing: ['circle-slash', 'disabledForeground'],
+  info: ['info'],
+};
+
+function factRow(f: HostFact): RowSpec {
+  return {
+    id: `host/${f.key}`,
+    label: f.label,
+    description: f.value,
+    tooltip: tooltip(`${f.label}: ${f.value}`, [f.detail, f.fix && `Fix: ${f.fix}`], [f.source]),
+    icon: icon(...STATUS_ICON[f.status]),
+    contextValue: `hostFact.${f.status}${f.fix ? '.fixable' : ''}`,
+    nodeId: `host-fact:${f.key}`,
+    ariaLabel: `${f.label}: ${f.value}`,
+  };
+}
+
+/** The Host view: this machine's kernel, virtualization layers, cgroup layout, then its tools in one group. */
+export function hostRows(snap: Snapshot): RowSpec[] {
+  const facts = snap.nodes.filter((n) => n.kind === 'host-fact').map((n) => n.props as unknown as HostFact);
+  const tools = facts.filter((f) => f.group === 'tools');
+  return [
+    ...facts.filter((f) => f.group !== 'tools').map(factRow),
+    {
+      id: 'host/tools',
+      label: 'Runtimes and tools',
+      description: `${tools.filter((f) => f.status === 'ok').length} of ${tools.length} ready`,
+      icon: new vscode.ThemeIcon('tools'),
+      contextValue: 'hostGroup',
+      expanded: true,
+      children: tools.map(factRow),
+    },
+  ];
+}
