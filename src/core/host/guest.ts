@@ -1,6 +1,6 @@
 import type { Roots } from '../context';
 import { exists, readTextOr } from '../sys/fs';
-import { run } from '../sys/exec';
+import { run, type RunResult } from '../sys/exec';
 
 /** Evidence that this machine is itself virtualized: a VM guest, inside a container, or both. */
 export interface GuestEvidence {
@@ -47,6 +47,21 @@ export async function detectContainer(roots: Roots): Promise<{ container?: strin
   return {};
 }
 
+let detectVirt: Promise<[RunResult, RunResult]> | undefined;
+
+/**
+ * systemd-detect-virt reads CPUID leaf 0x40000000, which names the hypervisor even without DMI.
+ * Its answer cannot change while this process runs, and the live views rescan every few seconds:
+ * ask once per process (a failed run is asked again next time).
+ */
+function detectVirtOnce(timeoutMs: number): Promise<[RunResult, RunResult]> {
+  detectVirt ??= Promise.all([run('systemd-detect-virt', ['--vm'], { timeoutMs }), run('systemd-detect-virt', ['--container'], { timeoutMs })]).then((r) => {
+    if (r.some((x) => x.error)) detectVirt = undefined;
+    return r;
+  });
+  return detectVirt;
+}
+
 /** Gather guest evidence from cpu flags, DMI, /sys/hypervisor, container markers and systemd-detect-virt. */
 export async function detectGuest(roots: Roots, hypervisorFlag: boolean, opts: { useSystemdDetectVirt: boolean; timeoutMs: number }): Promise<GuestEvidence> {
   const ev: GuestEvidence = { hypervisorFlag };
@@ -66,11 +81,7 @@ export async function detectGuest(roots: Roots, hypervisorFlag: boolean, opts: {
   }
   Object.assign(ev, await detectContainer(roots).then((c) => ({ container: c.container, containerSource: c.source })));
   if (opts.useSystemdDetectVirt) {
-    // systemd-detect-virt reads CPUID leaf 0x40000000, which names the hypervisor even without DMI.
-    const [vm, ctr] = await Promise.all([
-      run('systemd-detect-virt', ['--vm'], { timeoutMs: opts.timeoutMs }),
-      run('systemd-detect-virt', ['--container'], { timeoutMs: opts.timeoutMs }),
-    ]);
+    const [vm, ctr] = await detectVirtOnce(opts.timeoutMs);
     const vmName = vm.stdout.trim();
     if (!ev.vm && vmName && vmName !== 'none' && !vm.error) {
       ev.vm = vmName;
