@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { scanOptions } from '../../../src/core/context';
 import { DockerCallError, type DockerApi } from '../../../src/core/docker/client';
 import { collectDocker, createDockerCollector, ImageCache } from '../../../src/core/docker/collector';
 import { GraphBuilder } from '../../../src/core/model/builder';
 import type { Snapshot } from '../../../src/core/model/graph';
-import { FIX, loadJson, rawContainer } from './fixtures';
+import { FIX, loadJson, NAMES, rawContainer, recordedOpts } from './fixtures';
 
-const TREE = path.join(FIX, 'tree');
-const opts = scanOptions({
-  roots: { proc: `${TREE}/proc`, cgroup: `${TREE}/cgroup`, run: `${TREE}/run`, rootfs: `${TREE}/rootfs`, sys: `${TREE}/sys` },
-  dockerSocket: '/recorded/docker.sock',
-  timeoutMs: 1000,
-});
-const NAMES = ['web', 'side', 'hostpid', 'created', 'exited'];
+const opts = recordedOpts;
 
 /** Serves the recorded answers; `calls` counts what was asked. */
 function recordedApi(over: Partial<DockerApi> = {}): DockerApi & { calls: string[] } {

@@ -1,6 +1,7 @@
 /** Loading the Docker API answers recorded from this machine's daemon (test/fixtures/docker). */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { scanOptions } from '../../../src/core/context';
 
 export const FIX = path.join(__dirname, '../../fixtures/docker');
 
@@ -12,3 +13,15 @@ export function loadJson(name: string): unknown {
 export function rawContainer(name: string): Record<string, any> {
   return loadJson(`container-${name}.json`) as Record<string, any>;
 }
+
+/** The recorded containers, by the names their fixture files carry. */
+export const NAMES = ['web', 'side', 'hostpid', 'created', 'exited'];
+
+const TREE = path.join(FIX, 'tree');
+
+/** Scan options reading the recorded /proc, cgroup and /run tree that goes with the answers. */
+export const recordedOpts = scanOptions({
+  roots: { proc: `${TREE}/proc`, cgroup: `${TREE}/cgroup`, run: `${TREE}/run`, rootfs: `${TREE}/rootfs`, sys: `${TREE}/sys` },
+  dockerSocket: '/recorded/docker.sock',
+  timeoutMs: 1000,
+});

@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { scanOptions } from '../../../src/core/context';
 import type { DockerApi } from '../../../src/core/docker/client';
 import { collectDocker, DockerIncrementalState, ImageCache } from '../../../src/core/docker/collector';
 import type { DockerEvent } from '../../../src/core/docker/event-json';
@@ -8,15 +6,9 @@ import { GraphBuilder } from '../../../src/core/model/builder';
 import { diffSnapshots } from '../../../src/core/model/diff';
 import type { Snapshot } from '../../../src/core/model/graph';
 import { dockerPartialRefresh } from '../../../src/core/watch';
-import { FIX, loadJson, rawContainer } from './fixtures';
+import { loadJson, NAMES, rawContainer, recordedOpts } from './fixtures';
 
-const TREE = path.join(FIX, 'tree');
-const opts = scanOptions({
-  roots: { proc: `${TREE}/proc`, cgroup: `${TREE}/cgroup`, run: `${TREE}/run`, rootfs: `${TREE}/rootfs`, sys: `${TREE}/sys` },
-  dockerSocket: '/recorded/docker.sock',
-  timeoutMs: 1000,
-});
-const NAMES = ['web', 'side', 'hostpid', 'created', 'exited'];
+const opts = recordedOpts;
 const idOf = (name: string) => rawContainer(name).Id as string;
 
 /** Recorded answers; `inspected` lists the container ids inspected, `list` can be edited per test. */
