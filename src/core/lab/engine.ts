@@ -115,6 +115,7 @@ export async function labUp(lab: Lab, o: EngineOptions = {}): Promise<Ledger> {
     }
     step('switches');
     for (const l of plan.links) if (l.netem) await applyNetem(l, l.netem);
+    if (!(await waitForwarding(plan))) log('some switch ports were not forwarding yet after 10 s; the first pings may fail');
     ledger.phase = 'up';
     await writeLedger(dir, ledger);
     log(`lab ${lab.name} is up: ${plan.hosts.length} hosts, ${plan.switches.length} switches, ${plan.links.length} links`);
@@ -135,6 +136,32 @@ async function preflight(plan: LabPlan, needOvs: boolean, needDocker: boolean): 
     const r = await run('docker', ['image', 'inspect', '-f', '{{.Id}}', ...images], { timeoutMs: 15000 });
     if (!r.ok) throw new LabError(`image missing (no registry is contacted): ${r.stderr.trim().split('\n')[0]}`);
   }
+}
+
+/**
+ * `up` returns when the lab carries traffic: every Linux bridge port in the lab's switch namespace
+ * is forwarding and every lab device in the root namespace (OVS ports) has carrier. Ports turn forwarding only
+ * once both ends of their veth are up, so pings right after `up` do not race link setup.
+ * One process per poll; gives up (false) after `timeoutMs`.
+ */
+export async function waitForwarding(plan: LabPlan, timeoutMs = 10000): Promise<boolean> {
+  const ready = async (): Promise<boolean> => {
+    if (plan.swNetns) {
+      const r = await run('bridge', ['-n', plan.swNetns, '-j', 'link', 'show'], { timeoutMs: 5000 });
+      const ports = r.ok ? (JSON.parse(r.stdout || '[]') as { state?: string }[]) : [];
+      if (!r.ok || ports.some((p) => p.state !== 'forwarding')) return false;
+    }
+    if (plan.switches.some((sw) => sw.kind === 'ovs-bridge')) {
+      const r = await run('ip', ['-j', 'link', 'show'], { timeoutMs: 5000 });
+      const links = r.ok ? (JSON.parse(r.stdout || '[]') as { ifname: string; flags?: string[] }[]) : [];
+      if (!r.ok || links.some((l) => l.ifname.startsWith(plan.stem) && !l.flags?.includes('LOWER_UP'))) return false;
+    }
+    return true;
+  };
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
+    if (await ready().catch(() => false)) return true;
+  }
+  return false;
 }
 
 /** Which objects of a lab (ledger objects, plus orphans carrying its stem) exist now. */

@@ -7,7 +7,7 @@ export class GraphIndex {
   /** The index of `snap`, built on first use; snapshots are never mutated after they are published. */
   static of(snap: Snapshot): GraphIndex {
     let g = built.get(snap);
-    if (!g) built.set(snap, (g = GraphIndex.of(snap)));
+    if (!g) built.set(snap, (g = new GraphIndex(snap)));
     return g;
   }
 
