@@ -108,6 +108,8 @@ describe('ovs collector on the real machine', function () {
     const ref = x('ovs-ofctl', 'dump-flows', BR).split('\n').filter((l) => l.includes('actions=')).length;
     assert.equal((node(`ovs-bridge:${BR}`)!.props.flows as OvsFlow[]).length, ref);
     x('ip', 'netns', 'exec', 'vlto1', 'ping', '-c', '3', '-i', '0.2', '-W', '2', '10.96.0.2');
+    // OpenFlow counters reach dump-flows when the revalidators next pull datapath stats: wait for that round.
+    x('ovs-appctl', 'revalidator/wait');
     const after = await scan();
     assert.ok(sum(after) >= before + 6, `packets before ${before}, after ${sum(after)}`);
     const macs = after.nodes.find((n) => n.id === `ovs-bridge:${BR}`)!.props.macTable as { vlan: number; portName?: string }[];
