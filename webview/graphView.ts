@@ -5,6 +5,7 @@ import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 
 import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
 import { diffElements, type Element } from './elements';
+import { lightenFirstStyle, pinNoBackgroundImages } from './cytoscapeFixes';
 import { packLayout, type Point } from './pack';
 import { readPalette, stylesheet } from './style';
 
@@ -26,6 +27,8 @@ export class GraphView {
   private saved: Record<string, Point> = {};
   private focused: string | null = null;
   lastLayout: 'fcose' | 'packed' | 'none' = 'none';
+  /** Drawn with the cheaper large-graph style (see stylesheet). */
+  private large = false;
 
   constructor(container: HTMLElement, private readonly events: GraphViewEvents) {
     this.cy = cytoscape({
@@ -40,6 +43,7 @@ export class GraphView {
       textureOnViewport: true,
       pixelRatio: 1,
     });
+    lightenFirstStyle(this.cy);
     this.cy.on('tap', 'node', (e) => this.events.onSelect((e.target as NodeSingular).id()));
     this.cy.on('tap', (e) => {
       if (e.target === this.cy) this.events.onSelect(null);
@@ -63,7 +67,8 @@ export class GraphView {
   }
 
   restyle(): void {
-    this.cy.style(stylesheet(readPalette()) as cytoscape.StylesheetJson);
+    this.cy.style(stylesheet(readPalette(), this.large) as cytoscape.StylesheetJson);
+    lightenFirstStyle(this.cy);
   }
 
   get elementCount(): { nodes: number; edges: number } {
@@ -77,6 +82,11 @@ export class GraphView {
     const cy = this.cy;
     const added: string[] = [];
     let packedNow = false;
+    // The style is chosen once, before the first elements exist, where changing it costs nothing.
+    if (first && !this.large && [...next.values()].filter((e) => e.group === 'nodes').length > FORCE_LAYOUT_LIMIT) {
+      this.large = true;
+      this.restyle();
+    }
     cy.batch(() => {
       if (patch.remove.length) {
         const gone = patch.remove.map((id) => cy.getElementById(id)).filter((e) => e.nonempty());
@@ -104,7 +114,7 @@ export class GraphView {
           delete d.data.parent;
         }
       }
-      cy.add(defs);
+      pinNoBackgroundImages(cy.add(defs).nodes());
       for (const e of patch.update) {
         const el = cy.getElementById(e.data.id);
         if (el.empty()) continue;
@@ -181,7 +191,8 @@ export class GraphView {
   /** New nodes go next to a sibling in their box or a neighbour, never through a new layout. */
   private placeNew(ids: string[]): void {
     const cy = this.cy;
-    const bb = cy.nodes().boundingBox();
+    // The extent of the whole picture (every node and label measured) only when a node has no anchor.
+    let bb: { x2: number; y1: number } | undefined;
     let k = 0;
     cy.batch(() => {
       for (const id of ids) {
@@ -199,6 +210,8 @@ export class GraphView {
           const p = anchor.position();
           n.position({ x: p.x + 30 + (j % 5) * 14, y: p.y + 24 + Math.floor(j / 5) * 14 });
         } else {
+          const fresh = new Set(ids);
+          bb ??= cy.nodes().filter((x) => !fresh.has(x.id())).boundingBox();
           n.position({ x: bb.x2 + 60 + (j % 10) * 40, y: bb.y1 + Math.floor(j / 10) * 40 });
         }
       }

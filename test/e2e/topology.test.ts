@@ -240,3 +240,115 @@ describe('Topology webview in a served VS Code', function () {
     assert.notEqual(bg, 'rgb(255, 255, 255)');
   });
 });
+
+/** Click an export button in the webview and answer VS Code's save dialog (code-server: the quick-input file dialog). */
+async function exportTo(page: Page, frame: Frame, format: 'svg' | 'png', file: string | null): Promise<void> {
+  await frame.locator(`#export-${format}`).click();
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: SLOW_MS });
+  // The dialog opens on the suggested name in the workspace: proof that it is ours, not another picker.
+  await page.waitForFunction((ext) => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value.endsWith(`virtlab-topology.${ext}`), format, { timeout: SLOW_MS });
+  if (file === null) {
+    await page.keyboard.press('Escape');
+  } else {
+    await input.fill(file);
+    await page.keyboard.press('Enter');
+  }
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: SLOW_MS }).catch(async (e: unknown) => {
+    await page.screenshot({ path: path.join(RESULTS_DIR, `topology-export-${format}-failure.png`) });
+    throw e;
+  });
+}
+
+async function waitForFile(file: string): Promise<Buffer> {
+  const deadline = Date.now() + SLOW_MS;
+  for (;;) {
+    // Complete once its size stops changing between two looks.
+    const a = fs.existsSync(file) ? fs.statSync(file).size : -1;
+    await new Promise((r) => setTimeout(r, 500));
+    const b = fs.existsSync(file) ? fs.statSync(file).size : -1;
+    if (a > 0 && a === b) return fs.readFileSync(file);
+    if (Date.now() > deadline) throw new Error(`${file} was never written`);
+  }
+}
+
+describe('Topology export in a served VS Code', function () {
+  this.timeout(SLOW_MS * 3);
+  const CTR = 'vlt6export';
+  // One served VS Code with the topology open on a container of ours (no network needed).
+  const at = {} as { profile: Profile; server?: Server; ui?: Browsing; page: Page; frame: Frame };
+
+  before(async function () {
+    quiet('docker', 'rm', '-f', CTR);
+    x('docker', 'run', '-d', '--name', CTR, '--label', 'virtlab.test=1', '--network', 'none', 'virtlab/busybox:latest', 'sleep', '900');
+    at.profile = prepareProfile('e2e-topology-export', [VSIX]);
+    at.server = await startCodeServer(at.profile);
+    at.ui = await openWorkbench(at.server, at.profile.workspace);
+    const page = (at.page = at.ui.page);
+    await page.locator('.activitybar [role="tab"][aria-label^="VirtLab"], .activitybar a[aria-label^="VirtLab"]').first().waitFor({ state: 'visible' });
+    await runPaletteCommand(page, 'VirtLab: Open Topology');
+    at.frame = await topologyFrame(page);
+    await waitDrawn(at.frame, (d) => d.nodes.some((n) => n.kind === 'container' && n.label === CTR), CTR);
+  });
+
+  after(async function () {
+    await at.ui?.close().catch(() => undefined);
+    await at.server?.stop();
+    quiet('docker', 'rm', '-f', CTR);
+  });
+
+  it('Export SVG writes an SVG document holding the labels on screen', async function () {
+    const file = path.join(at.profile.workspace, 'exported-view.svg');
+    await exportTo(at.page, at.frame, 'svg', file);
+    const text = (await waitForFile(file)).toString('utf8');
+    // Parsed by the browser's own XML parser, as an image viewer would.
+    const parsed = await at.page.evaluate((src) => {
+      const doc = new DOMParser().parseFromString(src, 'image/svg+xml');
+      return {
+        root: doc.documentElement.localName,
+        ns: doc.documentElement.namespaceURI,
+        error: doc.getElementsByTagName('parsererror').length,
+        texts: [...doc.getElementsByTagName('text')].map((t) => t.textContent ?? ''),
+      };
+    }, text);
+    assert.equal(parsed.error, 0, 'the SVG parses without errors');
+    assert.equal(parsed.root, 'svg');
+    assert.equal(parsed.ns, 'http://www.w3.org/2000/svg');
+    const labels = (await drawn(at.frame)).nodes.filter((n) => n.visible && !n.isParent).map((n) => n.label);
+    assert.ok(parsed.texts.includes(CTR), `the container's name is a text element of the SVG (texts: ${parsed.texts.slice(0, 20).join(', ')}…)`);
+    assert.ok(labels.includes(CTR));
+    await at.page.locator('.notification-toast', { hasText: `Topology saved to ${file}` }).first().waitFor({ state: 'visible', timeout: SLOW_MS });
+  });
+
+  it('Export PNG writes a PNG image of sane size', async function () {
+    const file = path.join(at.profile.workspace, 'exported-view.png');
+    await exportTo(at.page, at.frame, 'png', file);
+    const png = await waitForFile(file);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+    assert.equal(png.subarray(12, 16).toString('latin1'), 'IHDR');
+    const width = png.readUInt32BE(16);
+    const height = png.readUInt32BE(20);
+    // The whole graph at scale 2: more than a thumbnail, less than a canvas limit.
+    assert.ok(width >= 100 && width <= 16_384 && height >= 50 && height <= 16_384, `${width}×${height}`);
+    // The browser decodes it to the same size.
+    const decoded = await at.page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      return [img.naturalWidth, img.naturalHeight];
+    }, png.toString('base64'));
+    assert.deepEqual(decoded, [width, height]);
+  });
+
+  it('cancelling the save dialog writes nothing and shows no error', async function () {
+    const before = fs.readdirSync(at.profile.workspace).sort();
+    await exportTo(at.page, at.frame, 'svg', null);
+    await exportTo(at.page, at.frame, 'png', null);
+    // Long enough for a write or an error to have shown up.
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.deepEqual(fs.readdirSync(at.profile.workspace).sort(), before, 'no file was written');
+    assert.equal(await at.page.locator('.notification-toast', { hasText: /failed|error/i }).count(), 0, 'no error notification');
+    assert.equal(await at.frame.locator('.side', { hasText: /failed/i }).count(), 0, 'no failure note in the side panel');
+    await at.page.screenshot({ path: path.join(RESULTS_DIR, 'topology-export-cancelled.png') });
+  });
+});
