@@ -54,19 +54,24 @@ const cli = () => nodeTarget('src/cli.ts', 'dist/cli.js', { banner: { js: '#!/us
 const bench = () => nodeTarget('test/bench/bench.ts', 'dist/bench.js');
 const benchViews = () => nodeTarget('test/bench/views.ts', 'dist/bench-views.js', { external: ['playwright-core'] });
 const benchLabs = () => nodeTarget('test/bench/labs.ts', 'dist/bench-labs.js');
-const webview = () => ({
-  ...common,
-  entryPoints: ['webview/main.ts'],
-  outfile: 'dist/webview.js',
-  platform: 'browser',
-  target: 'es2022',
-  format: 'iife',
-  // CSS imported by the entry is emitted beside it as dist/webview.css (a <link>, no inline styles).
-  loader: { '.css': 'css' },
-});
+function webviewTarget(entry, outfile) {
+  return {
+    ...common,
+    entryPoints: [entry],
+    outfile,
+    platform: 'browser',
+    target: 'es2022',
+    format: 'iife',
+    // CSS imported by the entry is emitted beside it (dist/<name>.css: a <link>, no inline styles).
+    loader: { '.css': 'css' },
+  };
+}
+
+const webview = () => webviewTarget('webview/main.ts', 'dist/webview.js');
+const guide = () => webviewTarget('webview/guide/main.ts', 'dist/guide.js');
 const benchTopology = () => nodeTarget('test/bench/topology.ts', 'dist/bench-topology.js', { external: ['playwright-core'] });
 
-const targets = [extension(), cli(), webview(), ...(production || !existsSync('test/bench/bench.ts') ? [] : [bench()]), ...(production || !existsSync('test/bench/topology.ts') ? [] : [benchTopology()]), ...(production || !existsSync('test/bench/labs.ts') ? [] : [benchLabs()]), ...(production ? [] : [benchViews()])];
+const targets = [extension(), cli(), webview(), guide(), ...(production || !existsSync('test/bench/bench.ts') ? [] : [bench()]), ...(production || !existsSync('test/bench/topology.ts') ? [] : [benchTopology()]), ...(production || !existsSync('test/bench/labs.ts') ? [] : [benchLabs()]), ...(production ? [] : [benchViews()])];
 
 if (watch) {
   for (const t of targets) await (await esbuild.context(t)).watch();

@@ -5,6 +5,8 @@ import { inspectContainerNamespaces, openNamespaceTerminal } from './commands/na
 import { scanAsRoot } from './commands/scanAsRoot';
 import { copyNodeAsJson, showCgroup, showFdb, showFlows } from './commands/show';
 import { DetailsDocuments } from './details';
+import { registerGuides } from './guides';
+import { guideCore } from './guides/core';
 import { hostRows } from './trees/hostRows';
 import { registerLabs } from './labs';
 import { registerTopology } from './topology';
@@ -124,7 +126,8 @@ export function activate(context: vscode.ExtensionContext): VirtLabApi {
     vscode.commands.registerCommand('virtlab.removeContainer', guard('Remove container', (arg?: unknown) => runContainerAction(store, 'remove', arg))),
     vscode.commands.registerCommand('virtlab.scanAsRoot', guard('Scan as Root', () => scanAsRoot(context, store))),
   );
-  context.subscriptions.push(registerLabs(context, store, log));
+  const guides = registerGuides(context, store, log, guideCore);
+  context.subscriptions.push(guides.disposable, registerLabs(context, store, log, guides.source));
   context.subscriptions.push(registerTopology(context, store, log));
   log.info(`VirtLab ${context.extension.packageJSON.version as string} activated (extension host: Node ${process.versions.node}, ${process.platform}, uid ${process.getuid?.()})`);
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildRunner } from '../extension/build';
-import { installedExtensions, openWorkbench, showVirtLab, prepareProfile, RESULTS_DIR, SLOW_MS, startCodeServer, VIRTLAB_VSIX, waitForJson, type Browsing, type Profile, type Server } from './workbench';
+import { installedExtensions, openWorkbench, screenshotIfFailed, showVirtLab, prepareProfile, RESULTS_DIR, SLOW_MS, startCodeServer, VIRTLAB_VSIX, waitForJson, type Browsing, type Profile, type Server } from './workbench';
 
 const EXTENSION_RESULTS = path.join(RESULTS_DIR, 'extension.json');
 const SCREENSHOT = path.join(RESULTS_DIR, 'e2e-host-view.png');
@@ -60,12 +60,7 @@ describe('VirtLab in a served VS Code (code-server + Chromium)', function () {
 
   afterEach(async function () {
     // What the workbench showed when a test failed, for the person reading the report.
-    if (this.currentTest?.state === 'failed' && page) {
-      const name = (this.currentTest.title.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60) || 'test').toLowerCase();
-      await page.screenshot({ path: path.join(RESULTS_DIR, `e2e-failed-${name}.png`) }).catch(() => undefined);
-      // Close what a failed step may have left open (dialog, quick pick) so the next test starts clean.
-      for (let i = 0; i < 2; i++) await page.keyboard.press('Escape').catch(() => undefined);
-    }
+    await screenshotIfFailed(page, this.currentTest, 'e2e');
   });
 
   after(async function () {

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { openWorkbench, prepareProfile, RESULTS_DIR, SLOW_MS, startCodeServer, VIRTLAB_VSIX, type Browsing, type Profile, type Server } from './workbench';
+import { openWorkbench, prepareProfile, RESULTS_DIR, runPaletteCommand, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, webviewFrame, writeTheme, type Browsing, type Profile, type Server } from './workbench';
 
 const VSIX = process.env.VIRTLAB_TOPOLOGY_VSIX ?? VIRTLAB_VSIX;
 const x = (file: string, ...args: string[]) => execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
@@ -42,41 +42,9 @@ const netnsInodeOfPid = (pid: number) => Number(/\[(\d+)\]/.exec(fs.readlinkSync
 const ifindexIn = (ns: string, dev: string) => (JSON.parse(x('ip', '-n', ns, '-j', 'link', 'show', 'dev', dev)) as { ifindex: number }[])[0]!.ifindex;
 const ifindexInPid = (pid: number, dev: string) => (JSON.parse(x('nsenter', `--net=/proc/${pid}/ns/net`, '--', 'ip', '-j', 'link', 'show', 'dev', dev)) as { ifindex: number }[])[0]!.ifindex;
 
-async function runPaletteCommand(page: Page, title: string, rowText: string | RegExp = title): Promise<void> {
-  // The extension's contributions can arrive a little after the workbench: ask again until listed.
-  const deadline = Date.now() + SLOW_MS;
-  for (;;) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: rowText }).first();
-    const listed = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
-    if (listed) {
-      // Click the matching row: Enter would run whichever row the fuzzy match put first.
-      await row.click();
-      return;
-    }
-    await page.keyboard.press('Escape');
-    if (Date.now() > deadline) {
-      await page.screenshot({ path: path.join(RESULTS_DIR, 'topology-palette-failure.png') });
-      throw new Error(`"${title}" never appeared in the command palette`);
-    }
-  }
-}
-
 /** The innermost webview frame that holds the topology page. */
-async function topologyFrame(page: Page): Promise<Frame> {
-  const deadline = Date.now() + SLOW_MS;
-  for (;;) {
-    for (const f of page.frames()) {
-      if (!/webview|vscode-cdn|vscode-resource/.test(f.url())) continue;
-      const ok = await f.evaluate(() => !!document.getElementById('graph') && 'virtlabTopology' in window).catch(() => false);
-      if (ok) return f;
-    }
-    if (Date.now() > deadline) throw new Error(`no topology webview frame; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
+function topologyFrame(page: Page): Promise<Frame> {
+  return webviewFrame(page, 'the topology', () => !!document.getElementById('graph') && 'virtlabTopology' in window);
 }
 
 const drawn = (f: Frame) => f.evaluate(() => (window as unknown as { virtlabTopology: { drawn(): unknown } }).virtlabTopology.drawn()) as Promise<Drawn>;
@@ -95,13 +63,6 @@ async function waitDrawn(f: Frame, ok: (d: Drawn) => boolean, what: string): Pro
 async function clickNode(f: Frame, id: string): Promise<void> {
   const p = (await f.evaluate((nodeId) => (window as unknown as { virtlabTopology: { renderedPosition(id: string): { x: number; y: number } } }).virtlabTopology.renderedPosition(nodeId), id)) as { x: number; y: number };
   await f.locator('#graph').click({ position: { x: p.x, y: p.y } });
-}
-
-function writeTheme(profile: Profile, theme: string): void {
-  const file = path.join(profile.userData, 'User/settings.json');
-  const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  s['workbench.colorTheme'] = theme;
-  fs.writeFileSync(file, JSON.stringify(s, null, 2));
 }
 
 describe('Topology webview in a served VS Code', function () {
@@ -225,17 +186,7 @@ describe('Topology webview in a served VS Code', function () {
   });
 
   it('follows the theme: a dark screenshot after switching', async function () {
-    await runPaletteCommand(page, 'Preferences: Color Theme', /^Preferences: Color Theme(?!s)/);
-    // The theme picker replaces the command list in the same quick input.
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Dark Modern/ }).first();
-    await row.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (e: unknown) => {
-      await page.screenshot({ path: path.join(RESULTS_DIR, 'topology-theme-failure.png') });
-      throw e;
-    });
-    await row.click();
-    await frame.waitForFunction(() => document.body.classList.contains('vscode-dark'), undefined, { timeout: SLOW_MS });
-    await new Promise((r) => setTimeout(r, 1500));
-    await page.screenshot({ path: path.join(RESULTS_DIR, 'topology-dark.png') });
+    await switchThemeAndShoot(page, frame, /^Dark Modern/, 'vscode-dark', 'topology-dark.png');
     const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.notEqual(bg, 'rgb(255, 255, 255)');
   });

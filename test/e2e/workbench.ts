@@ -5,7 +5,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
 /** The checkout: the nearest folder up from here with VirtLab's package.json (also when bundled into dist/). */
 export const REPO = ((): string => {
@@ -207,4 +207,76 @@ export async function showVirtLab(page: Page, icon: Locator): Promise<void> {
     }
   }
   await header.waitFor({ state: 'visible' });
+}
+
+/** Run a command from the palette by clicking its row (`rowText` picks the row when titles overlap). */
+export async function runPaletteCommand(page: Page, title: string, rowText: string | RegExp = title): Promise<void> {
+  // The extension's contributions can arrive a little after the workbench: ask again until listed.
+  const deadline = Date.now() + SLOW_MS;
+  for (;;) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: rowText }).first();
+    const listed = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
+    if (listed) {
+      // Click the matching row: Enter would run whichever row the fuzzy match put first.
+      await row.click();
+      return;
+    }
+    await page.keyboard.press('Escape');
+    if (Date.now() > deadline) {
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'palette-failure.png') });
+      throw new Error(`"${title}" never appeared in the command palette`);
+    }
+  }
+}
+
+/** Set the colour theme in a profile's settings (before start, or live: the workbench follows the file). */
+export function writeTheme(profile: Profile, theme: string): void {
+  const file = path.join(profile.userData, 'User/settings.json');
+  const s = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  s['workbench.colorTheme'] = theme;
+  fs.writeFileSync(file, JSON.stringify(s, null, 2));
+}
+
+/** The innermost webview frame whose page satisfies `holds(arg)` (evaluated in the frame). */
+export async function webviewFrame(page: Page, what: string, holds: (arg: string) => boolean, arg = ''): Promise<Frame> {
+  const deadline = Date.now() + SLOW_MS;
+  for (;;) {
+    for (const f of page.frames()) {
+      if (!/webview|vscode-cdn|vscode-resource/.test(f.url())) continue;
+      const ok = await f.evaluate(holds, arg).catch(() => false);
+      if (ok) return f;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview frame shows ${what}; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** After a failed test: a screenshot of the workbench, then Escape closes what it left open (dialog, quick pick). */
+export async function screenshotIfFailed(page: Page | undefined, test: Mocha.Test | undefined, prefix: string): Promise<void> {
+  if (test?.state !== 'failed' || !page) return;
+  const name = (test.title.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60) || 'test').toLowerCase();
+  await page.screenshot({ path: path.join(RESULTS_DIR, `${prefix}-failed-${name}.png`) }).catch(() => undefined);
+  for (let i = 0; i < 2; i++) await page.keyboard.press('Escape').catch(() => undefined);
+}
+
+/**
+ * Switch the colour theme through "Preferences: Color Theme" like a person, then wait until the
+ * webview in `frame` has the matching body class; `shot` is saved to test-results/.
+ */
+export async function switchThemeAndShoot(page: Page, frame: Frame, theme: RegExp, bodyClass: string, shot: string): Promise<void> {
+  await runPaletteCommand(page, 'Preferences: Color Theme', /^Preferences: Color Theme(?!s)/);
+  // The theme picker replaces the command list in the same quick input.
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first();
+  await row.waitFor({ state: 'visible', timeout: 60_000 }).catch(async (e: unknown) => {
+    await page.screenshot({ path: path.join(RESULTS_DIR, `${shot.replace(/\.png$/, '')}-theme-failure.png`) });
+    throw e;
+  });
+  await row.click();
+  await frame.waitForFunction((cls) => document.body.classList.contains(cls), bodyClass, { timeout: SLOW_MS });
+  await new Promise((r) => setTimeout(r, 1500));
+  await page.screenshot({ path: path.join(RESULTS_DIR, shot) });
 }

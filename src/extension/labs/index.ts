@@ -7,6 +7,7 @@ import { isStale } from '../../core/lab/engine';
 import { generateLab, parseTopo } from '../../core/lab/generate';
 import { defaultStateDir, listLedgers } from '../../core/lab/ledger';
 import { which } from '../../core/sys/which';
+import type { GuideSource } from '../guides';
 import type { SnapshotStore } from '../snapshotStore';
 import { failure, labCli } from './runner';
 import { LabsTreeProvider, type LabItem } from './tree';
@@ -17,9 +18,9 @@ import { LabsTreeProvider, type LabItem } from './tree';
 const stateDir = () => defaultStateDir();
 
 /** Register the Labs view (`virtlab.labs`) and its commands; offers cleanup of labs cut off halfway. */
-export function registerLabs(context: vscode.ExtensionContext, store: SnapshotStore, log: vscode.LogOutputChannel): vscode.Disposable {
+export function registerLabs(context: vscode.ExtensionContext, store: SnapshotStore, log: vscode.LogOutputChannel, guides?: GuideSource): vscode.Disposable {
   const cli = labCli(context.extensionPath);
-  const tree = new LabsTreeProvider(stateDir, log);
+  const tree = new LabsTreeProvider(stateDir, log, guides);
   const view = vscode.window.createTreeView('virtlab.labs', { treeDataProvider: tree, showCollapseAll: true });
   const out = vscode.window.createOutputChannel('VirtLab Labs');
 

@@ -1,12 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { labStatus, type LabStatus } from '../../core/lab/engine';
+import type { GuideSource, GuideSummary } from '../guides';
 
 // Labs view: lab files in the workspace (defined) and labs in the ledger (running), with their hosts
-// and switches. Ids are stable so selection and reveal survive refreshes.
+// and switches, and the guided labs shipped with the extension. Ids are stable so selection and
+// reveal survive refreshes.
 
 export type LabItem =
-  | { type: 'group'; id: 'defined' | 'running' }
+  | { type: 'group'; id: 'defined' | 'running' | 'guided' }
+  | { type: 'guide'; guide: GuideSummary }
   | { type: 'file'; uri: vscode.Uri; name?: string }
   | { type: 'lab'; status: LabStatus }
   | { type: 'host'; lab: string; host: LabStatus['hosts'][number] }
@@ -17,12 +20,17 @@ export class LabsTreeProvider implements vscode.TreeDataProvider<LabItem>, vscod
   readonly onDidChangeTreeData = this.changed.event;
   private labs: LabStatus[] = [];
   private files: vscode.Uri[] = [];
+  private guides: GuideSummary[] = [];
   private readonly parents = new Map<string, LabItem>();
+  private readonly subs: vscode.Disposable[] = [];
 
   constructor(
     private readonly stateDir: () => string | undefined,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+    private readonly guideSource?: GuideSource,
+  ) {
+    if (guideSource) this.subs.push(guideSource.onDidChange(() => this.refresh()));
+  }
 
   refresh(): void {
     this.changed.fire(undefined);
@@ -43,6 +51,8 @@ export class LabsTreeProvider implements vscode.TreeDataProvider<LabItem>, vscod
         return `group:${i.id}`;
       case 'file':
         return `file:${i.uri.toString()}`;
+      case 'guide':
+        return `guide:${i.guide.id}`;
       case 'lab':
         return `lab:${i.status.name}`;
       case 'host':
@@ -59,13 +69,23 @@ export class LabsTreeProvider implements vscode.TreeDataProvider<LabItem>, vscod
       } catch (e) {
         this.log.warn(`labs: ${(e as Error).message}`);
       }
+      try {
+        this.guides = (await this.guideSource?.list()) ?? [];
+      } catch (e) {
+        this.log.warn(`guided labs: ${(e as Error).message}`);
+      }
       return [
         { type: 'group', id: 'running' },
         { type: 'group', id: 'defined' },
+        ...(this.guideSource ? [{ type: 'group' as const, id: 'guided' as const }] : []),
       ];
     }
     let out: LabItem[] = [];
-    if (el.type === 'group') out = el.id === 'running' ? this.labs.map((status) => ({ type: 'lab' as const, status })) : this.files.map((uri) => ({ type: 'file' as const, uri }));
+    if (el.type === 'group') {
+      if (el.id === 'running') out = this.labs.map((status) => ({ type: 'lab' as const, status }));
+      else if (el.id === 'defined') out = this.files.map((uri) => ({ type: 'file' as const, uri }));
+      else out = this.guides.map((guide) => ({ type: 'guide' as const, guide }));
+    }
     else if (el.type === 'lab') out = [...el.status.hosts.map((host) => ({ type: 'host' as const, lab: el.status.name, host })), ...el.status.switches.map((sw) => ({ type: 'switch' as const, lab: el.status.name, sw }))];
     for (const c of out) this.parents.set(this.idOf(c), el);
     return out;
@@ -79,7 +99,8 @@ export class LabsTreeProvider implements vscode.TreeDataProvider<LabItem>, vscod
     const id = this.idOf(el);
     switch (el.type) {
       case 'group': {
-        const t = new vscode.TreeItem(el.id === 'running' ? `Running (${this.labs.length})` : `Lab files (${this.files.length})`, vscode.TreeItemCollapsibleState.Expanded);
+        const title = { running: `Running (${this.labs.length})`, defined: `Lab files (${this.files.length})`, guided: `Guided labs (${this.guides.length})` }[el.id];
+        const t = new vscode.TreeItem(title, vscode.TreeItemCollapsibleState.Expanded);
         t.id = id;
         t.contextValue = `labGroup.${el.id}`;
         return t;
@@ -91,6 +112,17 @@ export class LabsTreeProvider implements vscode.TreeDataProvider<LabItem>, vscod
         t.description = vscode.workspace.asRelativePath(path.dirname(el.uri.fsPath));
         t.contextValue = 'labFile';
         t.command = { command: 'vscode.open', title: 'Open', arguments: [el.uri] };
+        return t;
+      }
+      case 'guide': {
+        const g = el.guide;
+        const t = new vscode.TreeItem(`${g.number}. ${g.title}`, vscode.TreeItemCollapsibleState.None);
+        t.id = id;
+        t.description = g.done === g.total ? 'done' : g.done ? `${g.done}/${g.total} steps` : undefined;
+        t.tooltip = g.summary;
+        t.iconPath = new vscode.ThemeIcon(g.done === g.total ? 'pass' : 'mortar-board');
+        t.contextValue = 'guide';
+        t.command = { command: 'virtlab.openGuide', title: 'Open Guided Lab', arguments: [{ labId: g.id }] };
         return t;
       }
       case 'lab': {
@@ -124,6 +156,7 @@ export class LabsTreeProvider implements vscode.TreeDataProvider<LabItem>, vscod
   }
 
   dispose(): void {
+    for (const s of this.subs.splice(0)) s.dispose();
     this.changed.dispose();
   }
 }

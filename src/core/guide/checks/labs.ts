@@ -1,0 +1,223 @@
+import { readFileSync } from 'node:fs';
+import { findLink } from '../../lab/engine';
+import { listNetns, listOvsBridges } from '../../lab/inventory';
+import type { Ledger } from '../../lab/ledger';
+import { labPing } from '../../lab/ops';
+import type { LabPlan, PlanHost } from '../../lab/plan';
+import { loadLab } from '../../lab/validate';
+import { readFlows } from '../../ovs/read';
+import { run } from '../../sys/exec';
+import { icmpPackets } from '../pcap';
+import { fail, icmpCounters, labLedger, linksIn, ok, pingFrom } from '../probe';
+import type { CheckResult } from '../types';
+import type { LabChecks } from './registry';
+
+// Guided labs 6 (OVS), 7 (VXLAN) and 10 (Mininet-style): facts from the lab ledger (which kernel
+// names a lab used), then read on the machine: ovs-ofctl counters, ICMP counters per host
+// namespace, link states, a capture file. Pings a check sends stay between the lab's own hosts.
+
+const addr = (h: PlanHost) => h.ifaces[0]?.address.split('/')[0] ?? '';
+const host = (p: LabPlan, name: string) => p.hosts.find((h) => h.name === name);
+
+/** The lab's ledger, and a failed result when it is not up or some of its hosts' namespaces are gone. */
+async function upLab(name: string): Promise<Ledger | CheckResult> {
+  const l = await labLedger(name);
+  if (typeof l === 'string') return fail(`${l}.`);
+  const ns = await listNetns();
+  const missing = l.plan.hosts.filter((h) => !ns.has(h.netns)).map((h) => `${h.name} (${h.netns})`);
+  if (missing.length) return fail(`Lab ${name} is in the ledger, but host namespaces are missing: ${missing.join(', ')}.`);
+  return l;
+}
+
+const isResult = (x: object): x is CheckResult => 'ok' in x;
+
+/** Flows of an OVS switch after the revalidators pushed datapath counters into them. */
+async function flowsNow(ctx: Parameters<LabChecks[string]>[0], dev: string) {
+  await run('ovs-appctl', ['revalidator/wait'], { timeoutMs: 10000 });
+  return readFlows(ctx.options, dev);
+}
+
+const isDrop = (actions: string) => actions === 'drop' || actions === '';
+
+/** The running vlg-ovs lab, its OVS switch and that switch's flows with fresh counters. */
+async function ovsLabFlows(ctx: Parameters<LabChecks[string]>[0]) {
+  const l = await upLab('vlg-ovs');
+  if (isResult(l)) return l;
+  const sw = l.plan.switches.find((x) => x.kind === 'ovs-bridge');
+  if (!sw) return fail('Lab vlg-ovs has no OVS switch (generate it with --switch ovs).');
+  const f = await flowsNow(ctx, sw.dev);
+  if ('error' in f) return fail(`ovs-ofctl dump-flows ${sw.dev} failed: ${f.error}`);
+  return { l, sw, f };
+}
+
+export const ovsChecks: LabChecks = {
+  async up(ctx) {
+    const l = await upLab('vlg-ovs');
+    if (isResult(l)) return l;
+    const sw = l.plan.switches.filter((x) => x.kind === 'ovs-bridge');
+    if (!sw.length) return fail('Lab vlg-ovs has no ovs-bridge switch (generate it with --switch ovs).');
+    const brs = await listOvsBridges();
+    if (!brs) return fail('Open vSwitch does not answer (ovs-vsctl list-br failed).');
+    const snap = await ctx.snapshot();
+    const missing = sw.filter((x) => !brs.has(x.dev));
+    if (missing.length) return fail(`OVS bridge(s) ${missing.map((x) => `${x.name}=${x.dev}`).join(', ')} of vlg-ovs are not in ovs-vsctl list-br.`);
+    const inSnap = sw.filter((x) => snap.nodes.some((n) => n.id === `ovs-bridge:${x.dev}`)).length;
+    return ok(`Lab vlg-ovs is up: ${l.plan.hosts.length} hosts (${l.plan.hosts.map((h) => `${h.name} ${addr(h)} in ${h.netns}`).join(', ')}), OVS bridge ${sw.map((x) => `${x.name} = ${x.dev}`).join(', ')} in ovs-vsctl and ${inSnap} in VirtLab's snapshot.`);
+  },
+
+  async flows(ctx) {
+    const r = await ovsLabFlows(ctx);
+    if (isResult(r)) return r;
+    const { sw, f } = r;
+    const normal = f.flows.find((x) => /NORMAL/.test(x.actions));
+    if (!normal) return fail(`${sw.dev} has ${f.flows.length} flow(s), none with actions=NORMAL: ${f.flows.map((x) => `priority=${x.priority} ${x.match} actions=${x.actions}`).join('; ')}.`);
+    if (!(normal.nPackets > 0)) return fail(`The NORMAL flow of ${sw.dev} has counted ${normal.nPackets} packets: no traffic has crossed the switch yet.`);
+    return ok(`ovs-ofctl dump-flows ${sw.dev}: ${f.flows.length} flow(s); priority=${normal.priority} actions=NORMAL counted ${normal.nPackets} packets (${normal.nBytes} bytes).`);
+  },
+
+  async drop(ctx) {
+    const r = await ovsLabFlows(ctx);
+    if (isResult(r)) return r;
+    const { l, sw, f } = r;
+    const drops = f.flows.filter((x) => isDrop(x.actions));
+    const hostOfFlow = (m: string) => l.plan.hosts.find((h) => new RegExp(`(^|,)nw_(src|dst)=${addr(h).replace(/\./g, '\\.')}(,|$)`).test(m));
+    const withHost = drops.map((x) => ({ flow: x, host: hostOfFlow(x.match) })).filter((x) => x.host);
+    if (!withHost.length) return fail(`${sw.dev} has ${drops.length} drop flow(s)${drops.length ? ` (${drops.map((x) => x.match).join('; ')})` : ''}, none matching one host's address (${l.plan.hosts.map((h) => `${h.name} ${addr(h)}`).join(', ')}).`);
+    const counted = withHost.find((x) => x.flow.nPackets > 0);
+    if (!counted) return fail(`Drop flow priority=${withHost[0].flow.priority},${withHost[0].flow.match} for ${withHost[0].host!.name} has counted 0 packets: ping from ${withHost[0].host!.name}.`);
+    const h = counted.host!;
+    const other = l.plan.hosts.find((x) => x.name !== h.name)!;
+    const p = await labPing(l.plan, h.name, other.name, { waitS: 1 });
+    if (p.ok) return fail(`Drop flow priority=${counted.flow.priority},${counted.flow.match} counted ${counted.flow.nPackets} packets, but ${h.name} → ${other.name} (${p.address}) answers: the rule does not drop its traffic.`);
+    return ok(`Drop flow priority=${counted.flow.priority},${counted.flow.match} on ${sw.dev} counted ${counted.flow.nPackets} packets; a ping ${h.name} → ${other.name} (${p.address}) just now got no answer.`);
+  },
+
+  async remove(ctx) {
+    const r = await ovsLabFlows(ctx);
+    if (isResult(r)) return r;
+    const { l, sw, f } = r;
+    const drops = f.flows.filter((x) => isDrop(x.actions));
+    if (drops.length) return fail(`${sw.dev} still has ${drops.length} drop flow(s): ${drops.map((x) => `priority=${x.priority},${x.match} (${x.nPackets} packets)`).join('; ')}.`);
+    const [a, b] = [host(l.plan, 'h2') ?? l.plan.hosts[1], host(l.plan, 'h1') ?? l.plan.hosts[0]];
+    const p = await labPing(l.plan, a.name, b.name, { waitS: 2 });
+    if (!p.ok) return fail(`No drop flow is left on ${sw.dev}, but ${a.name} → ${b.name} (${p.address}) gets no answer.`);
+    return ok(`${sw.dev} has ${f.flows.length} flow(s), none dropping; ${a.name} → ${b.name} (${p.address}) answers again${p.rttMs !== undefined ? ` in ${p.rttMs} ms` : ''}.`);
+  },
+};
+
+export const vxlanChecks: LabChecks = {
+  async up(ctx) {
+    const l = await upLab('vlg-vxlan');
+    if (isResult(l)) return l;
+    const vnis = [...new Set(l.plan.links.filter((k) => k.type === 'vxlan').map((k) => k.vni!))].sort((x, y) => x - y);
+    const s = await ctx.snapshot();
+    const seen = vnis.map((v) => ({ vni: v, ends: s.edges.filter((e) => e.kind === 'vxlan-tunnel' && e.to === `vxlan:${v}`).length }));
+    const short = seen.filter((x) => x.ends < 2);
+    if (vnis.length < 2) return fail(`Lab vlg-vxlan has ${vnis.length} VNI(s) (${vnis.join(', ')}); this lab needs two tenants.`);
+    if (short.length) return fail(`VirtLab sees ${short.map((x) => `${x.ends} tunnel end(s) for VNI ${x.vni}`).join(', ')}; each VNI needs its two VXLAN devices.`);
+    const a1 = host(l.plan, 'a1');
+    const b1 = host(l.plan, 'b1');
+    if (!a1 || !b1 || addr(a1) !== addr(b1)) return fail(`a1 (${a1 ? addr(a1) : 'missing'}) and b1 (${b1 ? addr(b1) : 'missing'}) should hold the same address.`);
+    return ok(`Lab vlg-vxlan is up; VirtLab sees ${seen.map((x) => `VNI ${x.vni} with ${x.ends} tunnel ends`).join(' and ')}; a1 and b1 both hold ${addr(a1)}.`);
+  },
+
+  async ping() {
+    const l = await upLab('vlg-vxlan');
+    if (isResult(l)) return l;
+    const [a1, a2, b2] = ['a1', 'a2', 'b2'].map((n) => host(l.plan, n));
+    if (!a1 || !a2 || !b2) return fail('Lab vlg-vxlan lacks host a1, a2 or b2.');
+    const [ca, cb] = await Promise.all([icmpCounters(a2.netns), icmpCounters(b2.netns)]);
+    if (!ca || !cb) return fail('The ICMP counters of a2 or b2 could not be read.');
+    if (!(ca.InEchos > 0) || !(cb.InEchos > 0)) return fail(`Echo requests received so far: a2 ${ca.InEchos}, b2 ${cb.InEchos}; each tenant's second host must have been pinged.`);
+    // Isolation, tested now: a1's ping to 10.0.0.2 must move a2's counter and leave b2's alone.
+    const answered = await pingFrom(a1.netns, addr(a2));
+    const [ca2, cb2] = await Promise.all([icmpCounters(a2.netns), icmpCounters(b2.netns)]);
+    if (!answered || !ca2 || !cb2) return fail(`a1 → ${addr(a2)} got no answer just now.`);
+    if (cb2.InEchos !== cb.InEchos) return fail(`a1's ping to ${addr(a2)} reached b2 (tenant B): b2's echo requests went ${cb.InEchos} → ${cb2.InEchos}. The tenants are not isolated.`);
+    return ok(`a2 received ${ca.InEchos} and b2 ${cb.InEchos} echo requests, each from its own tenant. One more ping a1 → ${addr(a2)} just now: a2's counter ${ca.InEchos} → ${ca2.InEchos}, b2's (same address, tenant B) stayed ${cb2.InEchos}.`);
+  },
+};
+
+const TREE_FILE = '/tmp/vlg-tree.vlab.yaml';
+const TREE_PCAP = '/tmp/vlg-tree-h1.pcap';
+
+export const mininetChecks: LabChecks = {
+  async generate() {
+    let text: string;
+    try {
+      text = readFileSync(TREE_FILE, 'utf8');
+    } catch {
+      return fail(`${TREE_FILE} does not exist.`);
+    }
+    const r = loadLab(text);
+    if (!r.lab) return fail(`${TREE_FILE} is not a valid lab: ${r.issues.map((i) => `${i.line}:${i.col} ${i.message}`).slice(0, 3).join('; ')}.`);
+    const { name, hosts, switches, links } = r.lab;
+    if (name !== 'vlg-tree' || hosts.length !== 4 || switches.length !== 3) return fail(`${TREE_FILE} holds lab ${name} with ${hosts.length} hosts and ${switches.length} switches; tree,2,2 named vlg-tree has 4 and 3.`);
+    return ok(`${TREE_FILE}: lab vlg-tree, ${hosts.length} hosts (${hosts.map((h) => h.name).join(', ')}), ${switches.length} switches, ${links.length} links; valid.`);
+  },
+
+  async up() {
+    const l = await upLab('vlg-tree');
+    if (isResult(l)) return l;
+    const bridges = await linksIn(l.plan.swNetns);
+    const sws = l.plan.switches.map((s) => ({ s, present: s.kind === 'bridge' ? bridges.get(s.dev)?.kind === 'bridge' : undefined }));
+    const missing = sws.filter((x) => x.present === false);
+    if (missing.length) return fail(`Switch bridge(s) ${missing.map((x) => `${x.s.name}=${x.s.dev}`).join(', ')} are missing from ${l.plan.swNetns}.`);
+    return ok(`Lab vlg-tree is up: ${l.plan.hosts.length} host namespaces (${l.plan.hosts.map((h) => `${h.name}=${h.netns}`).join(', ')}) and ${sws.length} bridges in ${l.plan.swNetns} (${sws.map((x) => x.s.dev).join(', ')}).`);
+  },
+
+  async pingall() {
+    const l = await upLab('vlg-tree');
+    if (isResult(l)) return l;
+    const counters = await Promise.all(l.plan.hosts.map(async (h) => ({ h, c: await icmpCounters(h.netns) })));
+    const need = l.plan.hosts.length - 1;
+    const short = counters.filter((x) => !x.c || !(x.c.InEchos >= need) || !(x.c.OutEchoReps >= need));
+    const words = counters.map((x) => `${x.h.name} ${x.c?.InEchos ?? '?'} in / ${x.c?.OutEchoReps ?? '?'} replied`).join(', ');
+    if (short.length) return fail(`Echo requests received/answered per host: ${words}; each needs at least ${need} (one from every other host).`);
+    return ok(`Every host answered pings from the ${need} others (echo requests received / replies sent: ${words}).`);
+  },
+
+  async break() {
+    const l = await upLab('vlg-tree');
+    if (isResult(l)) return l;
+    let link;
+    try {
+      link = findLink(l.plan, 's1', 's2');
+    } catch (e) {
+      return fail((e as Error).message);
+    }
+    const [la, lb] = await Promise.all([linksIn(link.a.netns), linksIn(link.b.netns)]);
+    const ea = la.get(link.a.dev);
+    const eb = lb.get(link.b.dev);
+    const state = `${link.a.dev} ${ea ? (ea.up ? 'up' : 'down') : 'missing'}, ${link.b.dev} ${eb ? (eb.up ? 'up' : 'down') : 'missing'}`;
+    if (ea?.up || eb?.up) return fail(`The s1–s2 link is not down: ${state}.`);
+    const [far, near] = await Promise.all([labPing(l.plan, 'h1', 'h3'), labPing(l.plan, 'h1', 'h2', { waitS: 2 })]);
+    if (far.ok) return fail(`s1–s2 ends: ${state}, yet h1 → h3 (${far.address}) answers.`);
+    if (!near.ok) return fail(`s1–s2 ends: ${state}; h1 → h3 fails as it should, but h1 → h2 (${near.address}, same switch) fails too.`);
+    return ok(`s1–s2 link ends: ${state}. Just now h1 → h3 (${far.address}) got no answer, h1 → h2 (${near.address}, same switch s2) answered.`);
+  },
+
+  async capture() {
+    const l = await labLedger('vlg-tree');
+    const plan = typeof l === 'string' ? undefined : l.plan;
+    const h1 = plan ? host(plan, 'h1') : undefined;
+    const h4 = plan ? host(plan, 'h4') : undefined;
+    const [a, b] = [h1 ? addr(h1) : '10.0.0.1', h4 ? addr(h4) : '10.0.0.4'];
+    let buf: Buffer;
+    try {
+      buf = readFileSync(TREE_PCAP);
+    } catch {
+      return fail(`${TREE_PCAP} does not exist: no capture was written.`);
+    }
+    let pk;
+    try {
+      pk = icmpPackets(buf);
+    } catch (e) {
+      return fail(`${TREE_PCAP}: ${(e as Error).message}.`);
+    }
+    const req = pk.filter((p) => p.type === 8 && p.src === a && p.dst === b).length;
+    const rep = pk.filter((p) => p.type === 0 && p.src === b && p.dst === a).length;
+    if (!req || !rep) return fail(`${TREE_PCAP} holds ${pk.length} ICMP packet(s): ${req} echo request(s) ${a} → ${b} and ${rep} reply(ies) back; both must be there.`);
+    return ok(`${TREE_PCAP} (${buf.length} bytes): ${req} ICMP echo request(s) h1 ${a} → h4 ${b} and ${rep} echo reply(ies) back.`);
+  },
+};

@@ -1,0 +1,161 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { CHECKS, hasCheck } from './checks/registry';
+import { LABS_PLACEHOLDER } from './commands';
+import type { GuideCommand, GuideLab, GuideStep } from './types';
+
+// Reads the guided labs shipped in <extension>/media/labs (format: media/labs/README.md).
+// Everything is validated here, once; a broken file becomes an issue naming the file and line.
+
+export interface GuideIssue {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+export class GuideLoadError extends Error {
+  constructor(readonly issues: GuideIssue[]) {
+    super(`The guided labs could not be read:\n${issues.map(formatIssue).join('\n')}`);
+  }
+}
+
+export const formatIssue = (i: GuideIssue) => `${i.file}${i.line ? `:${i.line}` : ''}: ${i.message}`;
+
+const DIR_RE = /^(\d{2})-[a-z0-9-]+$/;
+const ID_RE = /^[a-z][a-z0-9-]*$/;
+const STEP_RE = /^##\s+([^:\s]+)\s*:\s*(.+?)\s*$/;
+
+/** Where the guides live inside the installed extension. */
+export const labsDir = (extensionRoot: string) => path.join(extensionRoot, 'media', 'labs');
+
+/** Parse one lab.md; issues are pushed, a lab is returned only when the file is sound. */
+export function parseGuide(text: string, file: string, number: number, labsRoot?: string): { lab?: GuideLab; issues: GuideIssue[] } {
+  const issues: GuideIssue[] = [];
+  const err = (message: string, line?: number) => issues.push({ file, line, message });
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  if (lines[0]?.trim() !== '---') {
+    err('must start with a front matter block (`---`, then id/title/summary lines, then `---`)', 1);
+    return { issues };
+  }
+  const end = lines.indexOf('---', 1);
+  if (end < 0) {
+    err('front matter is not closed with `---`', 1);
+    return { issues };
+  }
+  const meta: Record<string, string> = {};
+  for (let i = 1; i < end; i++) {
+    const m = /^([a-z]+)\s*:\s*(.*)$/.exec(lines[i]);
+    if (m) meta[m[1]] = m[2].trim();
+    else if (lines[i].trim()) err(`front matter line is not \`key: value\`: ${lines[i].trim()}`, i + 1);
+  }
+  for (const k of ['id', 'title', 'summary']) if (!meta[k]) err(`front matter needs \`${k}:\``, 1);
+  if (meta.id && !ID_RE.test(meta.id)) err(`lab id "${meta.id}" must be lower-case letters, digits and dashes`, 2);
+
+  // Split the body into the introduction and the steps; `##` inside a code fence is not a heading.
+  const steps: { id: string; title: string; line: number; body: string[]; bodyLine: number[] }[] = [];
+  const intro: string[] = [];
+  let fence = false;
+  for (let i = end + 1; i < lines.length; i++) {
+    const l = lines[i];
+    if (/^\s*```/.test(l)) fence = !fence;
+    const m = !fence && /^##\s/.test(l) ? STEP_RE.exec(l) : null;
+    if (!fence && /^##\s/.test(l) && !m) err('a step heading is `## <step id>: <title>`', i + 1);
+    if (m) steps.push({ id: m[1], title: m[2], line: i + 1, body: [], bodyLine: [] });
+    else if (steps.length) {
+      steps[steps.length - 1].body.push(l);
+      steps[steps.length - 1].bodyLine.push(i + 1);
+    } else intro.push(l);
+  }
+  if (fence) err('a code block is not closed (```)', lines.length);
+  if (!steps.length) err('has no steps (`## <step id>: <title>`)');
+
+  const out: GuideStep[] = [];
+  const seen = new Set<string>();
+  for (const s of steps) {
+    if (!ID_RE.test(s.id)) err(`step id "${s.id}" must be lower-case letters, digits and dashes`, s.line);
+    if (seen.has(s.id)) err(`step id "${s.id}" is used twice`, s.line);
+    seen.add(s.id);
+    let hintAt = -1;
+    let inFence = false;
+    for (let k = 0; k < s.body.length; k++) {
+      if (/^\s*```/.test(s.body[k])) inFence = !inFence;
+      if (!inFence && /^###\s+Hint\s*$/i.test(s.body[k])) {
+        hintAt = k;
+        break;
+      }
+    }
+    const prose = hintAt < 0 ? s.body : s.body.slice(0, hintAt);
+    const hint = hintAt < 0 ? '' : s.body.slice(hintAt + 1).join('\n').trim();
+    const commands: GuideCommand[] = [];
+    let lang: string | undefined;
+    for (let k = 0; k < prose.length; k++) {
+      const f = /^\s*```\s*([A-Za-z]*)\s*$/.exec(prose[k]);
+      if (f) {
+        lang = lang === undefined ? f[1] : undefined;
+        continue;
+      }
+      if (lang !== 'sh') continue;
+      const t = prose[k].trim();
+      if (!t || t.startsWith('#')) continue;
+      if (t.endsWith('\\')) err('a command must fit on one line (no `\\` continuation)', s.bodyLine[k]);
+      for (const ref of t.matchAll(new RegExp(`${LABS_PLACEHOLDER.replace(/[{}]/g, '\\$&')}/([^\\s'"]+)`, 'g'))) {
+        if (labsRoot && !existsSync(path.join(labsRoot, ref[1]))) err(`command refers to ${LABS_PLACEHOLDER}/${ref[1]}, which does not exist`, s.bodyLine[k]);
+      }
+      commands.push({ text: t });
+    }
+    const checked = meta.id ? hasCheck(meta.id, s.id) : false;
+    if (checked && !hint) err(`step "${s.id}" has a check but no \`### Hint\``, s.line);
+    out.push({ id: s.id, title: s.title, markdown: prose.join('\n').trim(), commands, hint, hasCheck: checked });
+  }
+  // A check whose step was renamed or removed would never run: catch it here.
+  if (meta.id && CHECKS[meta.id]) {
+    for (const stepId of Object.keys(CHECKS[meta.id])) if (!seen.has(stepId)) err(`the check ${meta.id}/${stepId} has no step "${stepId}" in this file`);
+  }
+  if (issues.length) return { issues };
+  return { lab: { id: meta.id, number, title: meta.title, summary: meta.summary, intro: intro.join('\n').trim(), steps: out }, issues };
+}
+
+/** Every guided lab, in order, and every problem found; never throws for file content. */
+export function loadGuidesWithIssues(extensionRoot: string): { labs: GuideLab[]; issues: GuideIssue[] } {
+  const root = labsDir(extensionRoot);
+  const issues: GuideIssue[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync(root).sort();
+  } catch (e) {
+    return { labs: [], issues: [{ file: root, message: `cannot read the guided labs folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }] };
+  }
+  const labs: GuideLab[] = [];
+  const ids = new Map<string, string>();
+  for (const name of entries) {
+    const dir = path.join(root, name);
+    const m = DIR_RE.exec(name);
+    if (!m || !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+    const file = path.join(dir, 'lab.md');
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (e) {
+      issues.push({ file, message: `missing or unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      continue;
+    }
+    const r = parseGuide(text, file, Number(m[1]), root);
+    issues.push(...r.issues);
+    if (!r.lab) continue;
+    if (ids.has(r.lab.id)) {
+      issues.push({ file, line: 2, message: `lab id "${r.lab.id}" is already used by ${ids.get(r.lab.id)}` });
+      continue;
+    }
+    ids.set(r.lab.id, file);
+    labs.push(r.lab);
+  }
+  if (!labs.length && !issues.length) issues.push({ file: root, message: 'holds no guided lab (folders NN-name with a lab.md)' });
+  return { labs, issues };
+}
+
+/** The guided labs shipped with the extension; throws GuideLoadError (listing every problem) if any file is broken. */
+export function loadGuides(extensionRoot: string): GuideLab[] {
+  const r = loadGuidesWithIssues(extensionRoot);
+  if (r.issues.length) throw new GuideLoadError(r.issues);
+  return r.labs;
+}
