@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: sets up what is missing, then runs every suite (checks, unit, integration, e2e with
-# the extension-host suite inside it). Works on a fresh clone: it runs `npm ci` itself.
+# the extension-host suite inside it, reliability). Works on a fresh clone: it runs `npm ci` itself.
 # Results: test-results/<suite>.json, logs in test-results/logs/, timings in test-results/timings.txt.
 # The very last line of output is `N passed, N failed`; the exit code is non-zero if any failed.
 set -uo pipefail
@@ -12,6 +12,7 @@ cd "$ROOT"
 UNIT_LIMIT="${VIRTLAB_UNIT_LIMIT:-900}"
 INTEGRATION_LIMIT="${VIRTLAB_INTEGRATION_LIMIT:-2700}"
 E2E_LIMIT="${VIRTLAB_E2E_LIMIT:-1200}"
+RELIABILITY_LIMIT="${VIRTLAB_RELIABILITY_LIMIT:-2400}"
 
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS/logs"
@@ -70,9 +71,15 @@ if check "npm ci" ensure_node_modules; then
   suite integration "$INTEGRATION_LIMIT"
   suite e2e "$E2E_LIMIT"
   stop_leftovers
+  # Issue 9's suite (`npm run test:reliability`): its figures are summed per category into
+  # test-results/reliability/, so they start from zero, and the table is printed after it.
+  node scripts/reliability-table.mjs --reset >/dev/null
+  suite reliability "$RELIABILITY_LIMIT"
+  stop_leftovers
+  node scripts/reliability-table.mjs | tee "$RESULTS/reliability-table.txt" >&2 || true
 else
   log "npm ci failed: no suite can run"
-  STATUS+=("unit:-" "integration:-" "e2e:-")
+  STATUS+=("unit:-" "integration:-" "e2e:-" "reliability:-")
 fi
 STATUS+=("extension:-")
 
