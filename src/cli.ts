@@ -74,6 +74,12 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
+// Progress lines go to stderr. When its reader is gone (the VS Code extension host that ran
+// `lab up` was killed), carry on without them: an EPIPE would otherwise end `up` halfway, with
+// no rollback, leaving a cut-off lab behind.
+process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+});
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -5,7 +5,7 @@ import { LabError, labClean, labDown, labStatus, labUp } from './core/lab/engine
 import { generateLab, parseTopo } from './core/lab/generate';
 import { defaultStateDir, readLedger } from './core/lab/ledger';
 import { hostCommand, labCapture, labFlowAdd, labFlowDel, labFlows, labIperf, labLinkState, labPing, labPingAll, labSetLink, parseNetemWords, runningPlan } from './core/lab/ops';
-import { isRoot, PrivilegeError, sudoersLine } from './core/lab/privilege';
+import { isRoot, PrivilegeError, sudoCaller, sudoersLine } from './core/lab/privilege';
 import type { LabIssue } from './core/lab/types';
 import { loadLab } from './core/lab/validate';
 
@@ -107,7 +107,15 @@ export async function runLab(args: string[]): Promise<number> {
   }
 }
 
+/** Most positional arguments each command takes: the helper refuses anything it would silently ignore. */
+const MAX_POS: Record<string, number> = { generate: 1, validate: 1, up: 1, down: 1, clean: 0, status: 1, pingall: 1, ping: 3, iperf: 3, exec: 2, link: 4, 'set-link': 16, capture: 2, flow: 4 };
+const FLAGS = new Set(['--json', '--stale', '--strict', '--switch', '--name', '-o', '--seconds', '--count', '--state-dir', '--prefix', '--label']);
+
 async function dispatch(cmd: string, p: Parsed): Promise<number> {
+  const unknown = [...p.opts.keys()].filter((k) => !FLAGS.has(k));
+  if (unknown.length) throw new LabUsage(`unknown option ${unknown.join(', ')}`);
+  if (cmd in MAX_POS && p.pos.length > MAX_POS[cmd]!) throw new LabUsage(`${cmd} takes at most ${MAX_POS[cmd]} arguments, got: ${p.pos.join(' ')}`);
+  if (p.rest.length && cmd !== 'exec') throw new LabUsage(`only exec takes \`-- CMD...\``);
   const json = p.opts.has('--json');
   const stateDir = one(p, '--state-dir') ?? defaultStateDir();
   const prefix = one(p, '--prefix') ?? process.env.VIRTLAB_LAB_PREFIX;
@@ -204,7 +212,7 @@ async function dispatch(cmd: string, p: Parsed): Promise<number> {
     case 'exec': {
       need(2, 'a lab name and a host');
       if (!p.rest.length) throw new LabUsage('exec needs `-- CMD...`');
-      const [f, a] = hostCommand(await plan(p.pos[0]), p.pos[1], p.rest);
+      const [f, a] = hostCommand(await plan(p.pos[0]), p.pos[1], p.rest, sudoCaller());
       return await new Promise<number>((resolve) => {
         const c = spawn(f, a, { stdio: 'inherit' });
         c.on('error', (e) => {

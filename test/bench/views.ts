@@ -7,33 +7,13 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import { countingProxy } from './dockerProxy';
 import { median } from './measure';
 import { openWorkbench, prepareProfile, showVirtLab, startCodeServer, VIRTLAB_VSIX } from '../e2e/workbench';
 
 const SAMPLES = Number(process.env.BENCH_VIEW_SAMPLES ?? 8);
 const WINDOW_MS = Number(process.env.BENCH_IDLE_WINDOW_MS ?? 30_000);
-
-/** A unix-socket proxy to dockerd that counts HTTP requests (request lines) passing through. */
-function countingProxy(listenPath: string, target: string): { count: () => number; close: () => void } {
-  let requests = 0;
-  fs.rmSync(listenPath, { force: true });
-  const server = net.createServer((client) => {
-    const up = net.connect(target);
-    client.on('data', (buf) => {
-      // Each request starts with "METHOD /path HTTP/1.1" at the start of a chunk (keep-alive included).
-      requests += (buf.toString('latin1').match(/(^|\r\n)(GET|POST|PUT|DELETE|HEAD) \/[^ ]* HTTP\/1\.[01]\r\n/g) ?? []).length;
-      up.write(buf);
-    });
-    up.pipe(client);
-    client.on('error', () => up.destroy());
-    up.on('error', () => client.destroy());
-    client.on('close', () => up.destroy());
-  });
-  server.listen(listenPath);
-  return { count: () => requests, close: () => server.close() };
-}
 
 async function main(): Promise<void> {
   const sock = '/tmp/vlb-docker-proxy.sock';

@@ -95,8 +95,13 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+export interface ServeOptions {
+  /** Keep workspace trust on (Restricted Mode tests); by default code-server runs with it disabled. */
+  workspaceTrust?: boolean;
+}
+
 /** Starts code-server on a free 127.0.0.1 port and resolves once /healthz answers. */
-export async function startCodeServer(p: Profile): Promise<Server> {
+export async function startCodeServer(p: Profile, opts: ServeOptions = {}): Promise<Server> {
   const port = await freePort();
   const log = path.join(p.dir, 'code-server.log');
   const out = fs.openSync(log, 'w');
@@ -106,7 +111,7 @@ export async function startCodeServer(p: Profile): Promise<Server> {
   const args = [
     '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', p.userData, '--extensions-dir', p.extensions,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
+    '--disable-telemetry', '--disable-update-check', ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override', '--ignore-last-opened',
     p.workspace,
   ];
   // detached: its own process group, so stop() reaches the extension host and helpers it forks.

@@ -23,7 +23,15 @@ async function inodeOf(file: string): Promise<number | undefined> {
 /** Read the lab ledgers into lab / lab-host / lab-switch nodes with edges to what implements them. */
 export async function collectLabs(opts: ScanOptions, g: GraphBuilder): Promise<void> {
   const dir = stateDirOf(opts);
-  const { ledgers, bad } = await listLedgers(dir);
+  let read: Awaited<ReturnType<typeof listLedgers>>;
+  try {
+    read = await listLedgers(dir);
+  } catch (e) {
+    // Through sudo, a state directory others can write is not trusted (see checkStateDir).
+    g.source('labs', { state: 'denied', detail: (e as Error).message });
+    return;
+  }
+  const { ledgers, bad } = read;
   for (const b of bad) g.skip({ source: 'labs', path: b, reason: 'not a VirtLab lab ledger' });
   if (!ledgers.length) {
     g.source('labs', { state: 'absent', detail: `no running labs in ${dir}` });

@@ -1,6 +1,8 @@
-import { closeSync, fsyncSync, openSync, promises as fsp, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, promises as fsp, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { LabPlan } from './plan';
+import { checkStateDir, PrivilegeError } from './privilege';
+import { LAB_NAME_RE } from './types';
 
 // The ledger: one JSON file per lab under a state directory, written (and fsynced) BEFORE any object
 // is created, so that a lab killed halfway can still be cleaned by name, and nothing else is touched.
@@ -34,7 +36,12 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.VIRTLAB_STATE_DIR || '/run/virtlab/labs';
 }
 
-const fileOf = (dir: string, name: string) => path.join(dir, `${name}.json`);
+/** A lab's ledger file; a name that is not a lab name (`../x`, `a/b`) has none, so it cannot point outside `dir`. */
+const fileOf = (dir: string, name: string) => {
+  if (!LAB_NAME_RE.test(name)) throw new PrivilegeError(`"${name}" is not a lab name (letters, digits, \`_\`, \`.\`, \`-\`, at most 64)`);
+  checkStateDir(dir);
+  return path.join(dir, `${name}.json`);
+};
 
 /** Write a ledger durably: temp file, fsync, rename, fsync of the directory. */
 export async function writeLedger(dir: string, l: Ledger): Promise<void> {
@@ -73,8 +80,9 @@ function isLedger(x: unknown): x is Ledger {
 
 /** Read one lab's ledger; undefined when there is none (or it is not a VirtLab ledger). */
 export async function readLedger(dir: string, name: string): Promise<Ledger | undefined> {
+  const file = fileOf(dir, name);
   try {
-    const x: unknown = JSON.parse(await fsp.readFile(fileOf(dir, name), 'utf8'));
+    const x: unknown = JSON.parse(await fsp.readFile(file, 'utf8'));
     return isLedger(x) ? x : undefined;
   } catch {
     return undefined;
@@ -83,6 +91,7 @@ export async function readLedger(dir: string, name: string): Promise<Ledger | un
 
 /** Every readable ledger in the state directory; unreadable files are reported, not fatal. */
 export async function listLedgers(dir: string): Promise<{ ledgers: Ledger[]; bad: string[] }> {
+  checkStateDir(dir);
   let names: string[];
   try {
     names = await fsp.readdir(dir);
@@ -92,7 +101,7 @@ export async function listLedgers(dir: string): Promise<{ ledgers: Ledger[]; bad
   const ledgers: Ledger[] = [];
   const bad: string[] = [];
   for (const f of names.filter((n) => n.endsWith('.json')).sort()) {
-    const l = await readLedger(dir, f.slice(0, -5));
+    const l = LAB_NAME_RE.test(f.slice(0, -5)) ? await readLedger(dir, f.slice(0, -5)) : undefined;
     if (l) ledgers.push(l);
     else bad.push(path.join(dir, f));
   }
@@ -104,12 +113,22 @@ export async function removeLedger(dir: string, name: string): Promise<void> {
   await fsp.rm(fileOf(dir, name), { force: true });
 }
 
-/** Whether the process that wrote a ledger still runs. */
-export function pidAlive(pid: number): boolean {
+/**
+ * Whether the process that wrote a ledger still runs. A zombie does not: an `up` killed while its
+ * parent was gone too (e.g. the extension host) stays a zombie until its new parent reaps it, and
+ * some init processes (this machine's sandbox pid 1) take their time; kill(pid, 0) succeeds on it.
+ */
+export function pidAlive(pid: number, procRoot = '/proc'): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`${procRoot}/${pid}/stat`, 'utf8');
+    // The state letter follows the parenthesised command name (which may hold spaces and parentheses).
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }

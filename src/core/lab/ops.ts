@@ -14,10 +14,13 @@ export function hostOf(plan: LabPlan, name: string): PlanHost {
 }
 
 /** Program and arguments that run CMD on a lab host: inside the container for kind linux, else in its netns. */
-export function hostCommand(plan: LabPlan, host: string, cmd: string[]): [string, string[]] {
+export function hostCommand(plan: LabPlan, host: string, cmd: string[], as?: { uid: number; gid: number }): [string, string[]] {
   const h = hostOf(plan, host);
   if (!cmd.length) throw new LabError('no command given');
-  return h.container ? ['docker', ['exec', h.container, ...cmd]] : ['ip', ['netns', 'exec', h.netns, ...cmd]];
+  // `as`: the user who reached the helper through sudo; their command runs with their ids (in the
+  // host's namespace), so the helper never hands out a root shell.
+  if (h.container) return ['docker', ['exec', ...(as ? ['-u', `${as.uid}:${as.gid}`] : []), h.container, ...cmd]];
+  return ['ip', ['netns', 'exec', h.netns, ...(as ? ['setpriv', `--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups', '--'] : []), ...cmd]];
 }
 
 /** Run a command on a lab host and collect its output. */

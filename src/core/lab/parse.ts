@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YNode } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Node as YNode } from 'yaml';
 import type { LabIssue, Netem, NodeKind } from './types';
 import { LAB_NAME_RE, NODE_NAME_RE } from './types';
 
@@ -36,6 +36,9 @@ const TIME_RE = /^\d+(\.\d+)?(us|ms|s)$/;
 const LOSS_RE = /^\d+(\.\d+)?%$/;
 const RATE_RE = /^\d+(\.\d+)?(bit|kbit|mbit|gbit|bps|kbps|mbps|gbps)$/i;
 const CIDR_RE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+/** `lab generate` makes at most 1000 hosts and 1000 switches (about 100 KB); far more is not a lab. */
+export const MAX_LAB_BYTES = 1024 * 1024;
+export const MAX_LAB_NODES = 5000;
 
 /** Whether a string is an IPv4 CIDR with octets <= 255 and a prefix <= 32. */
 export function isCidr(s: string): boolean {
@@ -61,10 +64,18 @@ class Reader {
 /** Parse lab YAML into its raw shape; every problem found is returned with its line, none thrown. */
 export function parseLabYaml(text: string): { raw?: RawLab; issues: LabIssue[] } {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true });
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_LAB_BYTES) {
+    return { issues: [{ line: 1, col: 1, message: `the lab file is ${bytes} bytes; a lab file is at most ${MAX_LAB_BYTES} bytes`, fix: `split it, or generate one with \`virtlab lab generate\` (up to 1000 hosts)` }] };
+  }
+  // yaml's own uniqueKeys check compares every key with every earlier one (a 20k-node file took
+  // 23 s, 100k nodes 4.5 min); duplicates are found below with a Set instead.
+  const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: false });
   const r = new Reader(lc);
   for (const e of doc.errors) r.issues.push({ line: e.linePos?.[0].line ?? 1, col: e.linePos?.[0].col ?? 1, message: `YAML: ${e.message.split('\n')[0]}`, fix: 'fix the YAML syntax at this place' });
   if (doc.errors.length) return { issues: r.issues };
+  duplicateKeys(r, doc);
+  if (r.issues.length) return { issues: r.issues };
   const root = doc.contents;
   if (!isMap(root)) {
     r.err(root, 'a lab file is a mapping with `name` and `topology`', 'start the file with `name: mylab` and `topology:` (see `virtlab lab generate linear,2`)');
@@ -84,10 +95,29 @@ export function parseLabYaml(text: string): { raw?: RawLab; issues: LabIssue[] }
   return { raw: r.issues.length ? undefined : { name: name ?? '', nodes, links }, issues: r.issues };
 }
 
+/** Every mapping's keys once (scalar keys; YAML's complex keys are not part of a lab file anyway). */
+function duplicateKeys(r: Reader, doc: ReturnType<typeof parseDocument>): void {
+  visit(doc, {
+    Map(_, m) {
+      const seen = new Set<string>();
+      for (const pair of m.items) {
+        if (!isScalar(pair.key)) continue;
+        const k = String(pair.key.value);
+        if (seen.has(k)) r.err(pair.key, `YAML: Map keys must be unique ("${k}" appears twice)`, 'remove or rename the second one');
+        seen.add(k);
+      }
+    },
+  });
+}
+
 function readNodes(r: Reader, m: unknown, parent: YNode): RawNode[] {
   const out: RawNode[] = [];
   if (!isMap(m)) {
     r.err((m as YNode) ?? parent, '`topology.nodes` must be a mapping of node name to settings', 'for example `nodes: { h1: { kind: host }, s1: { kind: bridge } }`');
+    return out;
+  }
+  if (m.items.length > MAX_LAB_NODES) {
+    r.err(m, `${m.items.length} nodes; a lab has at most ${MAX_LAB_NODES}`, 'split the lab (`virtlab lab generate` makes up to 1000 hosts)');
     return out;
   }
   for (const pair of m.items) {

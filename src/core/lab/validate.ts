@@ -94,7 +94,7 @@ export function validateLab(raw: RawLab): ParseResult {
         continue;
       }
       if (!IFNAME_RE.test(name)) {
-        err(e.line, e.col, `interface name "${name}" has characters the kernel or VirtLab do not accept`, 'use letters, digits, `_`, `.` or `-`');
+        err(e.line, e.col, `interface name "${name}" has characters the kernel or VirtLab do not accept`, 'use letters, digits, `_`, `.` or `-`, starting with a letter, digit or `_`');
         continue;
       }
       const prev = used.get(node)?.get(name);

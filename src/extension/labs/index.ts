@@ -51,6 +51,15 @@ export function registerLabs(context: vscode.ExtensionContext, store: SnapshotSt
   };
 
   const labUp = async (arg?: unknown) => {
+    // A lab file from the workspace names images and commands that `up` starts as root: in
+    // Restricted Mode nothing from an untrusted workspace runs, so this waits for trust.
+    if (!vscode.workspace.isTrusted) {
+      log.warn('lab up refused: this workspace is not trusted (Restricted Mode)');
+      void vscode.window
+        .showWarningMessage('VirtLab: Lab: Up is off in Restricted Mode. A lab file from this workspace would create namespaces, links and containers (running the commands it names) as root. Trust the workspace to bring labs up.', 'Manage Workspace Trust')
+        .then((c) => c && vscode.commands.executeCommand('workbench.trust.manage'));
+      return;
+    }
     let uri = (arg as LabItem | undefined)?.type === 'file' ? (arg as { uri: vscode.Uri }).uri : arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
     if (!uri || !/\.vlab\.ya?ml$/.test(uri.fsPath)) {
       await tree.getChildren();
