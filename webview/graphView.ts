@@ -5,9 +5,9 @@ import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 
 import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
 import { diffElements, type Element } from './elements';
-import { lightenFirstStyle, pinNoBackgroundImages } from './cytoscapeFixes';
+import { drawDirectlyUntilLayered, lightenFirstStyle, pinNoBackgroundImages } from './cytoscapeFixes';
 import { packLayout, type Point } from './pack';
-import { readPalette, stylesheet } from './style';
+import { detailAt, readPalette, stylesheet } from './style';
 
 cytoscape.use(fcose as unknown as cytoscape.Ext);
 cytoscape.use(svg as unknown as cytoscape.Ext);
@@ -29,6 +29,8 @@ export class GraphView {
   lastLayout: 'fcose' | 'packed' | 'none' = 'none';
   /** Drawn with the cheaper large-graph style (see stylesheet). */
   private large = false;
+  /** Labels and dotted lines (a large graph only when zoomed in enough to see them; see LABEL_ZOOM). */
+  private detail = true;
 
   constructor(container: HTMLElement, private readonly events: GraphViewEvents) {
     this.cy = cytoscape({
@@ -44,6 +46,8 @@ export class GraphView {
       pixelRatio: 1,
     });
     lightenFirstStyle(this.cy);
+    drawDirectlyUntilLayered(this.cy);
+    this.cy.on('zoom', () => this.syncDetail());
     this.cy.on('tap', 'node', (e) => this.events.onSelect((e.target as NodeSingular).id()));
     this.cy.on('tap', (e) => {
       if (e.target === this.cy) this.events.onSelect(null);
@@ -67,8 +71,21 @@ export class GraphView {
   }
 
   restyle(): void {
-    this.cy.style(stylesheet(readPalette(), this.large) as cytoscape.StylesheetJson);
+    this.cy.style(stylesheet(readPalette(), this.large, this.detail) as cytoscape.StylesheetJson);
     lightenFirstStyle(this.cy);
+  }
+
+  /** Detail on or off for the current zoom (restyles only when that changes). */
+  private syncDetail(): void {
+    const want = detailAt(this.cy.zoom(), this.large);
+    if (want === this.detail) return;
+    this.detail = want;
+    this.restyle();
+  }
+
+  /** Whether labels and dotted lines are currently drawn. */
+  get detailShown(): boolean {
+    return this.detail;
   }
 
   get elementCount(): { nodes: number; edges: number } {
@@ -85,6 +102,8 @@ export class GraphView {
     // The style is chosen once, before the first elements exist, where changing it costs nothing.
     if (first && !this.large && [...next.values()].filter((e) => e.group === 'nodes').length > FORCE_LAYOUT_LIMIT) {
       this.large = true;
+      // Labels and dotted lines come with the zoom that can show them (syncDetail, after the first fit).
+      this.detail = false;
       this.restyle();
     }
     cy.batch(() => {
@@ -133,6 +152,7 @@ export class GraphView {
     else if (first) this.layoutAll();
     else if (added.length) this.placeNew(added);
     if (this.focused) this.focus(this.focused);
+    this.syncDetail();
   }
 
   /**
@@ -265,11 +285,23 @@ export class GraphView {
   }
 
   exportPng(): string {
-    return this.cy.png({ output: 'base64uri', full: true, scale: 2, bg: readPalette().bg });
+    return this.withDetail(() => this.cy.png({ output: 'base64uri', full: true, scale: 2, bg: readPalette().bg }));
   }
 
   exportSvg(): string {
-    return (this.cy as unknown as { svg(o: object): string }).svg({ full: true, scale: 1, bg: readPalette().bg });
+    return this.withDetail(() => (this.cy as unknown as { svg(o: object): string }).svg({ full: true, scale: 1, bg: readPalette().bg }));
+  }
+
+  /** Exports are drawn at their own scale, where labels are readable: never from the overview style. */
+  private withDetail<T>(draw: () => T): T {
+    if (this.detail) return draw();
+    this.detail = true;
+    this.restyle();
+    try {
+      return draw();
+    } finally {
+      this.syncDetail();
+    }
   }
 
   fit(): void {

@@ -207,6 +207,8 @@ if (state.search) search.value = state.search;
   }),
   renderedPosition: (id: string) => view.cy.getElementById(id).renderedPosition(),
   layout: () => view.lastLayout,
+  /** The zoom and whether labels and dotted lines are drawn at it (a large graph's overview has neither). */
+  detail: () => ({ zoom: view.cy.zoom(), shown: view.detailShown }),
   metrics: () => ({ nodeId: charts.nodeId ?? null, kind: charts.activeKind ?? null, last: { ...charts.last }, events: charts.events.length, points: charts.points }),
 };
 
