@@ -8,6 +8,8 @@ export interface PanelUnderTest {
   name: string;
   /** Palette title that opens it. */
   open: string;
+  /** For a command that asks which one (a quick pick): the row to take. */
+  pick?: string;
   /** True in the panel's own (innermost) webview frame. */
   is: (f: Frame) => Promise<boolean>;
   /** The log line the host writes for each message it refuses. */
@@ -29,11 +31,30 @@ export const PANELS: PanelUnderTest[] = [
       answered: (m) => m.some((x) => (x as { type?: string; requestId?: number; ok?: boolean }).type === 'reply' && (x as { requestId: number }).requestId === CONTROL_REQUEST && (x as { ok: boolean }).ok === true),
     },
   },
+  {
+    name: 'guide',
+    open: 'VirtLab: Open Guided Lab…',
+    pick: '1. PID namespaces',
+    is: (f) => f.evaluate(() => (document.querySelector('h1.title')?.textContent ?? '').startsWith('Guided lab 1:') && document.querySelectorAll('li.step').length > 0),
+    refused: /guide [a-z0-9-]+: refused a message/,
+    // Check the first step: read-only, answered with a verdict whatever the machine holds.
+    control: {
+      message: () => ({ type: 'check', stepId: 'run' }),
+      answered: (m) => m.some((x) => (x as { type?: string; stepId?: string }).type === 'verdict' && (x as { stepId: string }).stepId === 'run'),
+    },
+  },
 ];
 
 /** Opens a panel from the palette and returns its frame, with host->webview messages recorded in `__vlr9bIn`. */
 export async function openPanel(page: Page, p: PanelUnderTest): Promise<Frame> {
   await palette(page, p.open);
+  if (p.pick) {
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(p.pick);
+    await page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: p.pick }).first().waitFor({ state: 'visible' });
+    await input.press('Enter');
+  }
   const f = await webviewFrame(page, p.is, p.name);
   await f.evaluate(() => {
     const w = window as unknown as { __vlr9bIn?: unknown[]; __vlr9bCsp?: string[] };
