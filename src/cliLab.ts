@@ -1,13 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { LabError, labClean, labDown, labStatus, labUp } from './core/lab/engine';
 import { generateLab, parseTopo } from './core/lab/generate';
 import { defaultStateDir, readLedger } from './core/lab/ledger';
 import { hostCommand, labCapture, labFlowAdd, labFlowDel, labFlows, labIperf, labLinkState, labPing, labPingAll, labSetLink, parseNetemWords, runningPlan } from './core/lab/ops';
-import { isRoot, PrivilegeError, sudoCaller, sudoersLine } from './core/lab/privilege';
+import { isRoot, PrivilegeError, readAsCaller, sudoCaller, sudoersLine } from './core/lab/privilege';
 import type { LabIssue } from './core/lab/types';
 import { loadLab } from './core/lab/validate';
+import { MAX_LAB_BYTES } from './core/lab/parse';
 
 export const LAB_USAGE = `usage: virtlab lab <command> ...
 
@@ -149,7 +150,7 @@ async function dispatch(cmd: string, p: Parsed): Promise<number> {
     case 'up': {
       need(1, 'a lab file');
       const file = p.pos[0];
-      const r = loadLab(readFileSync(file, 'utf8'));
+      const r = loadLab(await readAsCaller(file, MAX_LAB_BYTES));
       if (cmd === 'validate') {
         if (json) out(JSON.stringify({ file, ok: !!r.lab, issues: r.issues }, null, 2));
         else out(r.lab ? `${file}: ok (${r.lab.hosts.length} hosts, ${r.lab.switches.length} switches, ${r.lab.links.length} links)` : formatIssues(file, r.issues));

@@ -5,7 +5,7 @@
 // no process of it carries a secret, token, password or auth header on its command line.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sh } from './corpus/hostile';
 import { CaseCounter } from './corpus/figures';
@@ -118,6 +118,7 @@ describe('privilege: an ordinary user, the lab helper through sudo -n, and comma
       ['unknown option', ['lab', 'down', 'x', '--force', '--state-dir', state], /unknown option --force/],
       ['a command after -- for down', ['lab', 'down', 'x', '--state-dir', state, '--', 'ip', 'link', 'del', CANARY_LINK], /only exec takes/],
       ['a command outside `lab` through sudo', ['snapshot', '--json'], /not allowed|may not run|password is required|sorry/i],
+      ['up of a lab file the user may not read', ['lab', 'up', '/etc/shadow', '--state-dir', state], /cannot read \/etc\/shadow|EACCES|permission denied/i],
       ['state dir traversal through /proc/self', ['lab', 'down', 'evil', '--state-dir', `/proc/self/cwd`], /only trusts a state directory|no lab named/],
     ];
     let refused = 0;
@@ -163,6 +164,13 @@ describe('privilege: an ordinary user, the lab helper through sudo -n, and comma
     const sampler = sample();
     const up = await asUser(['lab', 'up', labFile, '--state-dir', state, '--prefix', 'vlrp'], 300000);
     const id = await asUser(['lab', 'exec', 'vlr9apriv', 'h1', '--state-dir', state, '--', 'id', '-u']);
+    // tcpdump writes its output as the user: into the user's folder yes, into root's no.
+    const mineCap = path.join(userDir, 'ok.pcap');
+    const rootCap = '/root/vlr9a-capture.pcap';
+    const capOk = await asUser(['lab', 'capture', 'vlr9apriv', 'h1:eth0', '-o', mineCap, '--count', '1', '--seconds', '2', '--state-dir', state]);
+    const capRoot = await asUser(['lab', 'capture', 'vlr9apriv', 'h1:eth0', '-o', rootCap, '--count', '1', '--seconds', '2', '--state-dir', state]);
+    const rootCapMade = existsSync(rootCap);
+    rmSync(rootCap, { force: true });
     const down = await asUser(['lab', 'down', 'vlr9apriv', '--state-dir', state], 300000);
     await new Promise((r) => setTimeout(r, 1500));
     sampling = false;
@@ -171,6 +179,8 @@ describe('privilege: an ordinary user, the lab helper through sudo -n, and comma
     count(up.code === 0, `lab up through sudo: ${up.stderr.slice(0, 500)}`);
     count(id.code === 0 && id.stdout.trim() === String(uid), `lab exec ran as uid ${id.stdout.trim()} (expected ${uid}): ${id.stderr.slice(0, 300)}`);
     count(down.code === 0, `lab down through sudo: ${down.stderr.slice(0, 300)}`);
+    count(capOk.code === 0 && existsSync(mineCap) && statSync(mineCap).uid === uid, `capture into the user's folder, as the user: exit ${capOk.code} ${capOk.stderr.slice(0, 300)}`);
+    count(capRoot.code !== 0 && !rootCapMade, `capture into /root through sudo was refused: exit ${capRoot.code}, file made: ${rootCapMade}`);
     const SECRET = /token|passw|secret|authorization|bearer|api[-_]?key|x-registry-auth|credential|cookie/i;
     const leaks = [...seen.values()].filter((c) => SECRET.test(c));
     notes['command lines scanned'] = seen.size;

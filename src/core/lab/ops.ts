@@ -4,6 +4,8 @@ import { mapPool } from '../sys/pool';
 import type { Ledger } from './ledger';
 import type { LabPlan, PlanHost } from './plan';
 import type { Netem } from './types';
+import { spawn } from 'node:child_process';
+import { sudoCaller } from './privilege';
 
 // Operations on a running lab. Traffic only ever goes to addresses the lab gave its own hosts.
 
@@ -151,10 +153,46 @@ export async function labCapture(plan: LabPlan, host: string, iface: string, fil
   const h = hostOf(plan, host);
   if (!h.ifaces.some((i) => i.name === iface)) throw new LabError(`host ${host} has no interface ${iface} (has: ${h.ifaces.map((i) => i.name).join(', ')})`);
   // -U writes each packet at once, so a capture cut off by the timeout is still a valid pcap.
-  const args = ['netns', 'exec', h.netns, 'tcpdump', '-n', '-U', '-i', iface, '-w', file, '-c', String(opts.count ?? 100)];
-  const r = await run('ip', args, { timeoutMs: (opts.seconds ?? 10) * 1000 });
+  const dump = ['tcpdump', '-n', '-U', '-i', iface, '-c', String(opts.count ?? 100)];
+  const timeoutMs = (opts.seconds ?? 10) * 1000;
+  const who = sudoCaller();
+  if (who) return captureAs(who, h.netns, dump, file, timeoutMs);
+  const r = await run('ip', ['netns', 'exec', h.netns, ...dump, '-w', file], { timeoutMs });
   if (!r.ok && r.error !== 'ETIMEDOUT') throw new LabError(`tcpdump failed: ${r.stderr.trim() || r.error}`);
   return { file, stderr: r.stderr };
+}
+
+/**
+ * Through sudo the pcap is written by a child running as the caller, from tcpdump's stdout:
+ * tcpdump opens its `-w` file as root before `-Z` drops privileges (and then chowns it), so
+ * `sudo virtlab lab capture ... -o /etc/x` would otherwise write anywhere.
+ */
+function captureAs(who: { uid: number; gid: number }, netns: string, dump: string[], file: string, timeoutMs: number): Promise<{ file: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const writer = spawn('setpriv', [`--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', '--', 'tee', '--', file], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const tcpdump = spawn('ip', ['netns', 'exec', netns, ...dump, '-w', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let dumpErr = '';
+    let writeErr = '';
+    let timedOut = false;
+    tcpdump.stderr.on('data', (d: Buffer) => (dumpErr += d.toString()));
+    writer.stderr.on('data', (d: Buffer) => (writeErr += d.toString()));
+    tcpdump.stdout.pipe(writer.stdin);
+    writer.stdin.on('error', () => tcpdump.kill('SIGTERM'));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      tcpdump.kill('SIGTERM');
+    }, timeoutMs);
+    // Both must have ended: the writer's verdict first (nothing written is the worse news).
+    const ended = (p: typeof tcpdump | typeof writer) => new Promise<number | null>((r) => p.on('close', (code) => r(code)));
+    tcpdump.on('error', (e) => reject(new LabError(`tcpdump failed: ${e.message}`)));
+    writer.on('error', (e) => reject(new LabError(`cannot write ${file}: ${e.message}`)));
+    void Promise.all([ended(tcpdump), ended(writer)]).then(([dumpCode, writeCode]) => {
+      clearTimeout(timer);
+      if (writeCode !== 0) return reject(new LabError(`cannot write ${file} as uid ${who.uid}: ${writeErr.trim() || `exit ${writeCode}`}`));
+      if (!timedOut && dumpCode !== 0) return reject(new LabError(`tcpdump failed: ${dumpErr.trim() || `exit ${dumpCode}`}`));
+      resolve({ file, stderr: dumpErr });
+    });
+  });
 }
 
 function ovsSwitch(plan: LabPlan, sw: string) {

@@ -1,4 +1,5 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
+import { run } from '../sys/exec';
 import path from 'node:path';
 
 // Labs change the machine (namespaces, links, OVS, containers): that needs root. As root the engine
@@ -68,3 +69,16 @@ export function checkStateDir(dir: string, env: NodeJS.ProcessEnv = process.env)
     if (!exists) return; // neither exists yet: mkdir as root makes them root's
   }
 }
+
+/**
+ * A file the caller named, read with the caller's rights when sudo made us root: otherwise
+ * `sudo virtlab lab up /etc/shadow` would read, and quote in its errors, what the caller may not.
+ */
+export async function readAsCaller(file: string, maxBytes: number): Promise<string> {
+  const who = sudoCaller();
+  if (!who) return readFileSync(file, 'utf8');
+  const r = await run('setpriv', [`--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', '--', 'head', '-c', String(maxBytes + 1), '--', file], { timeoutMs: 10000 });
+  if (!r.ok) throw new PrivilegeError(`cannot read ${file} as uid ${who.uid}: ${r.stderr.trim() || r.error}`);
+  return r.stdout;
+}
+
