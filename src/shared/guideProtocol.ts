@@ -4,7 +4,7 @@
 // it can only name a step and a command by index, never send command text, so a compromised page
 // cannot make the host type anything into a terminal that the shipped guide does not hold.
 
-import { isObj } from '../core/sys/json';
+import { hasOnly, isObj, isStr } from '../core/sys/json';
 
 export const GUIDE_VIEW_TYPE = 'virtlab.guide';
 
@@ -79,9 +79,7 @@ const ID_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** No step has anywhere near this many commands; a bound keeps the guard total. */
 export const MAX_COMMANDS = 100;
 
-const isStr = (v: unknown): v is string => typeof v === 'string';
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
-const hasOnly = (o: Record<string, unknown>, keys: readonly string[]): boolean => Object.keys(o).every((k) => keys.includes(k));
 const allOf = <T>(v: unknown, f: (x: unknown) => x is T): v is T[] => Array.isArray(v) && v.every(f);
 
 export function isGuideId(v: unknown): v is string {

@@ -5,6 +5,7 @@
 // foreign message can never break the page.
 
 import type { EdgeKind, GraphEdge, GraphNode, NodeKind } from '../core/model/graph';
+import { hasOnly, isObj, isStr } from '../core/sys/json';
 import { METRIC_KEYS, type MetricEvent, type MetricKey, type MetricPoint, type MetricsKind } from '../core/metrics/types';
 
 export const TOPOLOGY_VIEW_TYPE = 'virtlab.topology';
@@ -62,12 +63,8 @@ export const MAX_ID_LENGTH = 512;
 /** An exported picture; a PNG of a huge graph at scale 2 stays well below this. */
 export const MAX_EXPORT_CHARS = 64 * 1024 * 1024;
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isReqId = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const hasOnly = (o: Obj, keys: readonly string[]): boolean => Object.keys(o).every((k) => keys.includes(k));
 
 /** A node id as the graph makes them: non-empty, bounded, no control characters. */
 export function isNodeId(v: unknown): v is string {

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { resetGuide } from '../../src/core/guide';
-import { openWorkbench, prepareProfile, RESULTS_DIR, runPaletteCommand, screenshotIfFailed, showVirtLab, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, webviewFrame, writeTheme, type Browsing, type Profile, type Server } from './workbench';
+import { openWorkbench, pickQuickItem, prepareProfile, RESULTS_DIR, runPaletteCommand, screenshotIfFailed, showVirtLab, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, webviewFrame, writeTheme, type Browsing, type Profile, type Server } from './workbench';
 
 const VSIX = process.env.VIRTLAB_GUIDES_VSIX ?? VIRTLAB_VSIX;
 /** A check may run before the terminal finished the step's commands: ask again, as a student would. */
@@ -36,12 +36,8 @@ function guideFrame(page: Page, n: number): Promise<Frame> {
 
 async function openGuide(page: Page, n: keyof typeof LABS): Promise<Frame> {
   await runPaletteCommand(page, 'VirtLab: Open Guided Lab…', /Open Guided Lab/);
-  // The lab picker: filter down to the one lab, then take it with Enter.
-  const input = page.locator('.quick-input-widget input[placeholder="Which guided lab?"]');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(LABS[n]);
-  await page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: LABS[n] }).first().waitFor({ state: 'visible' });
-  await input.press('Enter');
+  await page.locator('.quick-input-widget input[placeholder="Which guided lab?"]').waitFor({ state: 'visible' });
+  await pickQuickItem(page, LABS[n]);
   return guideFrame(page, n);
 }
 

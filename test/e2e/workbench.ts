@@ -219,9 +219,13 @@ export async function runPaletteCommand(page: Page, title: string, rowText: stri
   // The extension's contributions can arrive a little after the workbench: ask again until listed.
   const deadline = Date.now() + SLOW_MS;
   for (;;) {
+    // F1 pressed while a webview is still loading can be lost: press again until the palette opens.
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
+    if (!(await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false))) {
+      if (Date.now() > deadline) throw new Error('the command palette never opened');
+      continue;
+    }
     await input.fill(`>${title}`);
     const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: rowText }).first();
     const listed = await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false);
@@ -236,6 +240,15 @@ export async function runPaletteCommand(page: Page, title: string, rowText: stri
       throw new Error(`"${title}" never appeared in the command palette`);
     }
   }
+}
+
+/** In a quick pick a command opened: filter down to the row holding `text`, then take it with Enter. */
+export async function pickQuickItem(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  await page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: text }).first().waitFor({ state: 'visible' });
+  await input.press('Enter');
 }
 
 /** Set the colour theme in a profile's settings (before start, or live: the workbench follows the file). */

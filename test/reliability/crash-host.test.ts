@@ -12,8 +12,8 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { alive, lockPrivate, waitGone } from './daemons';
 import { CleanCount, cli, finishLabCrash, LAB, labEnv, labText, ledgerPhase, prepareLabCrash, sleep, STAGE_SEEN } from './labCrash';
-import { openWorkbench, type Browsing } from '../e2e/workbench';
-import { palette, SLOW_MS, serveVirtLab, type Served } from './workbench-rel';
+import { openWorkbench, runPaletteCommand, type Browsing } from '../e2e/workbench';
+import { parentOf, SLOW_MS, serveVirtLab, type Served } from './workbench-rel';
 
 const FILE = 'vlr9c-crash.vlab.yaml';
 
@@ -22,15 +22,6 @@ function cmdline(pid: number): string {
     return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
   } catch {
     return '';
-  }
-}
-
-function parentOf(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return 0;
   }
 }
 
@@ -89,7 +80,7 @@ describe('crashes: kill -9 of the VS Code extension host during "Lab: Up"', func
 
   /** Start "Lab: Up" on the lab file from the palette's file picker. */
   async function startLabUp(page: Page): Promise<void> {
-    await palette(page, 'VirtLab: Lab: Up');
+    await runPaletteCommand(page, 'VirtLab: Lab: Up');
     const option = page.locator('.quick-input-widget .monaco-list-row', { hasText: FILE }).first();
     await option.waitFor({ state: 'visible' });
     await option.click();

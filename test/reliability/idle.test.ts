@@ -6,9 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { countingProxy } from '../bench/dockerProxy';
-import { showVirtLab } from '../e2e/workbench';
+import { runPaletteCommand, showVirtLab } from '../e2e/workbench';
 import { add } from './tally';
-import { cpuSeconds, extensionHostPid, palette, RESULTS_DIR, serveVirtLab, SLOW_MS, virtlabIcon, wait, type Served } from './workbench-rel';
+import { cpuSeconds, extensionHostPid, RESULTS_DIR, serveVirtLab, SLOW_MS, virtlabIcon, wait, type Served } from './workbench-rel';
 
 const SOCK = '/tmp/vlr9b-idle-docker.sock';
 const WINDOW_MS = Number(process.env.VIRTLAB_IDLE_WINDOW_MS ?? 60_000);
@@ -53,7 +53,7 @@ describe('Idle cost in the served VS Code (issue 9: 8)', function () {
     assert.ok(exthost, 'the extension host process was found');
     // The first scan goes through the proxy; once more on a Refresh if it has not shown yet.
     if (counter.count() === 0) {
-      await palette(page, 'VirtLab: Refresh');
+      await runPaletteCommand(page, 'VirtLab: Refresh');
       for (let i = 0; i < 60 && counter.count() === 0; i++) await wait(1000);
     }
     const callsAtStart = counter.count();

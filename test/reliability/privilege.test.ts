@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sh } from './corpus/hostile';
+import { parentOf } from './workbench-rel';
 import { CaseCounter } from './corpus/figures';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -190,16 +191,8 @@ describe('privilege: an ordinary user, the lab helper through sudo -n, and comma
   });
 });
 
-/** Whether `pid` has `ancestor` among its parents (from /proc/<pid>/stat). */
+/** Whether `pid` has `ancestor` among its parents. */
 function descends(pid: number, ancestor: number): boolean {
-  for (let p = pid, i = 0; p > 1 && i < 64; i++) {
-    if (p === ancestor) return true;
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      p = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-    } catch {
-      return false;
-    }
-  }
+  for (let p = pid, i = 0; p > 1 && i < 64; i++, p = parentOf(p)) if (p === ancestor) return true;
   return false;
 }

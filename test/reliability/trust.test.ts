@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { REPO, showVirtLab } from '../e2e/workbench';
+import { REPO, runPaletteCommand, showVirtLab } from '../e2e/workbench';
 import { add } from './tally';
-import { logLines, palette, RESULTS_DIR, serveVirtLab, SLOW_MS, virtlabIcon, wait, waitLogLine, type Served } from './workbench-rel';
+import { logLines, RESULTS_DIR, serveVirtLab, SLOW_MS, virtlabIcon, wait, waitLogLine, type Served } from './workbench-rel';
 
 const CTR = 'vlr9b-trust';
 const MARKERS = '/tmp/vlr9b-trust-markers';
@@ -159,11 +159,11 @@ describe('Workspace trust (issue 9: 4)', function () {
       await page.getByRole('treeitem', { name: new RegExp(`^${CTR}\\b`) }).first().waitFor({ state: 'visible' });
       // Work that runs tools: a refresh, the topology, and Lab: Up of the workspace lab file.
       const from = logLines(served!.profile).length;
-      await palette(page, 'VirtLab: Refresh');
+      await runPaletteCommand(page, 'VirtLab: Refresh');
       await waitLogLine(served!.profile, /snapshot \(full\)/, from);
-      await palette(page, 'VirtLab: Lab: Up');
+      await runPaletteCommand(page, 'VirtLab: Lab: Up');
       const labRefused = await waitLogLine(served!.profile, /lab up refused: this workspace is not trusted/, from).then(() => true, () => false);
-      await palette(page, 'VirtLab: Open Topology');
+      await runPaletteCommand(page, 'VirtLab: Open Topology');
       await page.locator('.notification-toast', { hasText: /Restricted Mode/ }).first().waitFor({ state: 'visible', timeout: 30_000 }).catch(() => undefined);
       // Give a live rescan (every 5 s by default while a view is visible) time to run the tools.
       await wait(10_000);

@@ -10,7 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { add } from './tally';
-import { extensionHostPid, logLines, palette, RESULTS_DIR, serveVirtLab, SLOW_MS, virtlabIcon, wait, waitLogLine, type Served } from './workbench-rel';
+import { extensionHostPid, logLines, RESULTS_DIR, serveVirtLab, SLOW_MS, virtlabIcon, wait, waitLogLine, type Served } from './workbench-rel';
+import { runPaletteCommand } from '../e2e/workbench';
 import { fromHost, openPanel, PANELS, postFromPage, type Made } from './workbench-webview';
 
 const x = (file: string, ...args: string[]) => execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
@@ -236,7 +237,7 @@ describe('Webview messages and hostile text in the served VS Code (issue 9: 3, 2
         const dialog = await page.locator('.monaco-dialog-box').isVisible();
         const untitled = await page.locator('.tabs-container .tab', { hasText: /^Untitled/ }).count();
         const terminals = await page.locator('.terminal-wrapper').count();
-        const pageFrameAlive = !frame.isDetached() && (await panel.is(frame).catch(() => false));
+        const pageFrameAlive = !frame.isDetached() && (await frame.evaluate(panel.is).catch(() => false));
         const pidAfter = extensionHostPid(served.server.pid);
         // The extension host still answers: the control again, then VirtLab: Refresh gives a fresh snapshot.
         let answered = true;
@@ -246,7 +247,7 @@ describe('Webview messages and hostile text in the served VS Code (issue 9: 3, 2
           answered = await waitFor(async () => control.answered(await fromHost(frame)), '').then(() => true, () => false);
         }
         const beforeRefresh = logLines(served.profile).length;
-        await palette(page, 'VirtLab: Refresh');
+        await runPaletteCommand(page, 'VirtLab: Refresh');
         await waitLogLine(served.profile, /snapshot \(full\)/, beforeRefresh);
         const wrong = [
           (refused < delivered || refused > cases.length) && `${refused} of ${cases.length} messages refused in the log (${delivered} delivered by VS Code)`,

@@ -1,9 +1,9 @@
 // What the browser-side reliability tests (issue 9: webview messages, injection, workspace trust,
 // idle cost) share on top of test/e2e/workbench.ts: a served VS Code with VirtLab and extra
-// settings, the VirtLab log file, the extension host's pid, the palette, and the webview frames.
+// settings, the VirtLab log file, the extension host's pid.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Frame, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { openWorkbench, prepareProfile, RESULTS_DIR, SLOW_MS, startCodeServer, VIRTLAB_VSIX, type Browsing, type Profile, type Server } from '../e2e/workbench';
 
 export { RESULTS_DIR, SLOW_MS };
@@ -56,26 +56,6 @@ export async function serveVirtLab(name: string, opts: ServedOptions = {}): Prom
 }
 
 export const virtlabIcon = (page: Page) => page.locator('.activitybar [role="tab"][aria-label^="VirtLab"], .activitybar a[aria-label^="VirtLab"]').first();
-
-/** Runs a palette command by clicking its row (Enter would run whatever the fuzzy match put first). */
-export async function palette(page: Page, title: string): Promise<void> {
-  const deadline = Date.now() + SLOW_MS;
-  for (;;) {
-    // F1 pressed while a webview is still loading can be lost: press again until the palette opens.
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    if (!(await input.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false))) {
-      if (Date.now() > deadline) throw new Error('the command palette never opened');
-      continue;
-    }
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
-    if (await row.waitFor({ state: 'visible', timeout: 10_000 }).then(() => true, () => false)) return row.click();
-    // Contributions can arrive after the workbench: ask again until listed.
-    await page.keyboard.press('Escape');
-    if (Date.now() > deadline) throw new Error(`"${title}" never appeared in the command palette`);
-  }
-}
 
 /** The file VS Code writes VirtLab's LogOutputChannel to (one per extension-host session). */
 export function virtlabLogFile(p: Profile): string | undefined {
@@ -149,17 +129,5 @@ export function cpuSeconds(pid: number): number {
 // sysconf(_SC_CLK_TCK): 100 on every Linux this runs on (x86_64 kernels use USER_HZ 100).
 const CLOCK_TICKS = 100;
 
-/** The innermost webview frame for which `is` holds (the page sits in nested iframes). */
-export async function webviewFrame(page: Page, is: (f: Frame) => Promise<boolean>, what: string): Promise<Frame> {
-  const deadline = Date.now() + SLOW_MS;
-  for (;;) {
-    for (const f of page.frames()) {
-      if (!/webview|vscode-cdn|vscode-resource|fake\.html/.test(f.url())) continue;
-      if (await is(f).catch(() => false)) return f;
-    }
-    if (Date.now() > deadline) throw new Error(`no ${what} webview frame; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 export const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -2,7 +2,7 @@
 // them, and a way to post messages from inside a panel's own page. Adding a panel is one entry
 // in PANELS.
 import type { Frame, Page } from 'playwright-core';
-import { palette, webviewFrame } from './workbench-rel';
+import { pickQuickItem, runPaletteCommand, webviewFrame } from '../e2e/workbench';
 
 export interface PanelUnderTest {
   name: string;
@@ -10,8 +10,8 @@ export interface PanelUnderTest {
   open: string;
   /** For a command that asks which one (a quick pick): the row to take. */
   pick?: string;
-  /** True in the panel's own (innermost) webview frame. */
-  is: (f: Frame) => Promise<boolean>;
+  /** True in the panel's own (innermost) webview frame (evaluated in the page). */
+  is: () => boolean;
   /** The log line the host writes for each message it refuses. */
   refused: RegExp;
   /** A message in the protocol that the host answers, and how to recognise the answer (positive control). */
@@ -24,7 +24,7 @@ export const PANELS: PanelUnderTest[] = [
   {
     name: 'topology',
     open: 'VirtLab: Open Topology',
-    is: (f) => f.evaluate(() => !!document.getElementById('graph') && 'virtlabTopology' in window),
+    is: () => !!document.getElementById('graph') && 'virtlabTopology' in window,
     refused: /topology: refused a message that is not in the protocol/,
     control: {
       message: (nodeId) => ({ type: 'runCommand', requestId: CONTROL_REQUEST, command: 'virtlab.revealInTree', nodeId }),
@@ -35,7 +35,7 @@ export const PANELS: PanelUnderTest[] = [
     name: 'guide',
     open: 'VirtLab: Open Guided Lab…',
     pick: '1. PID namespaces',
-    is: (f) => f.evaluate(() => (document.querySelector('h1.title')?.textContent ?? '').startsWith('Guided lab 1:') && document.querySelectorAll('li.step').length > 0),
+    is: () => (document.querySelector('h1.title')?.textContent ?? '').startsWith('Guided lab 1:') && document.querySelectorAll('li.step').length > 0,
     refused: /guide [a-z0-9-]+: refused a message/,
     // Check the first step: read-only, answered with a verdict whatever the machine holds.
     control: {
@@ -47,15 +47,9 @@ export const PANELS: PanelUnderTest[] = [
 
 /** Opens a panel from the palette and returns its frame, with host->webview messages recorded in `__vlr9bIn`. */
 export async function openPanel(page: Page, p: PanelUnderTest): Promise<Frame> {
-  await palette(page, p.open);
-  if (p.pick) {
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(p.pick);
-    await page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: p.pick }).first().waitFor({ state: 'visible' });
-    await input.press('Enter');
-  }
-  const f = await webviewFrame(page, p.is, p.name);
+  await runPaletteCommand(page, p.open);
+  if (p.pick) await pickQuickItem(page, p.pick);
+  const f = await webviewFrame(page, p.name, p.is);
   await f.evaluate(() => {
     const w = window as unknown as { __vlr9bIn?: unknown[]; __vlr9bCsp?: string[] };
     if (w.__vlr9bIn) return;

@@ -13,3 +13,8 @@ export const optStr = (v: unknown): string | undefined => (typeof v === 'string'
 
 /** A boolean, or undefined. */
 export const optBool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
+
+export const isStr = (v: unknown): v is string => typeof v === 'string';
+
+/** Whether `o` has no keys but `keys` (the webview protocols refuse extra fields). */
+export const hasOnly = (o: JsonObject, keys: readonly string[]): boolean => Object.keys(o).every((k) => keys.includes(k));
