@@ -77,6 +77,26 @@ describe('daemon outages: a Docker socket that accepts and never answers', funct
     });
   }
 
+  it('--watch: SIGTERM sent the moment the first snapshot line arrives stops it cleanly, 4 of 4', async () => {
+    // A reader may stop the watcher as soon as it has the first line; the stop signal must
+    // already be handled then (it once was not, and the default action killed the process).
+    const codes: (number | string)[] = [];
+    for (let i = 0; i < 4; i++) {
+      const view = new WatchView(['--docker-socket', SOCK, '--timeout', String(TIMEOUT_MS), '--interval', '0', '--no-cache'], {}, { stopOnFirstSnapshot: true });
+      try {
+        await Promise.race([view.ready(), new Promise((_, rej) => setTimeout(() => rej(new Error(`no first snapshot within ${HANG_MS} ms`)), HANG_MS))]);
+        const { code, signal } = await view.exited();
+        codes.push(code ?? String(signal));
+      } finally {
+        await view.stop();
+      }
+    }
+    const clean = codes.filter((c) => c === 0).length;
+    console.log(`      silent socket --watch, SIGTERM on the first line: exits ${codes.join(', ')}`);
+    add('daemon-outages', { tried: codes.length, survived: clean, failed: codes.length - clean });
+    assert.deepEqual(codes, [0, 0, 0, 0], 'every stop was clean (a signal name means the process was killed by it)');
+  });
+
   it('--watch: first snapshot printed, the events stream reported as not answering, clean stop', async () => {
     const view = new WatchView(['--docker-socket', SOCK, '--timeout', String(TIMEOUT_MS), '--interval', '0', '--no-cache']);
     const t0 = performance.now();

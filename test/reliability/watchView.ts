@@ -27,13 +27,15 @@ export class WatchView {
   stderr = '';
   private firstSnapshot: Promise<void>;
 
-  constructor(args: string[], env: NodeJS.ProcessEnv = {}) {
+  /** `stopOnFirstSnapshot`: send SIGTERM from the line handler that sees the first snapshot. */
+  constructor(args: string[], env: NodeJS.ProcessEnv = {}, o: { stopOnFirstSnapshot?: boolean } = {}) {
     this.child = spawn(process.execPath, [CLI, 'snapshot', '--watch', ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString()).slice(-4000)));
     const rl = readline.createInterface({ input: this.child.stdout! });
     this.firstSnapshot = new Promise((resolve, reject) => {
       rl.on('line', (line) => {
         const m = JSON.parse(line) as { type: string } & Record<string, unknown>;
+        if (m.type === 'snapshot' && o.stopOnFirstSnapshot && this.running) this.child.kill('SIGTERM');
         this.apply(m);
         if (m.type === 'snapshot') resolve();
       });
@@ -82,6 +84,12 @@ export class WatchView {
       this.errors.push(String(m.message));
     }
     if (changed) this.lastChange = at;
+  }
+
+  /** Resolves when the process has exited, with its exit code or the signal that killed it. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (!this.running) return Promise.resolve({ code: this.child.exitCode, signal: this.child.signalCode });
+    return new Promise((r) => this.child.once('exit', (code, signal) => r({ code, signal })));
   }
 
   /** SIGTERM, then SIGKILL after 10 s; resolves with the exit code (0 = a clean stop). */
