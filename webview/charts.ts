@@ -1,8 +1,10 @@
 // Live charts (uPlot) for the selected node: CPU, memory with its limit, pids with its limit and IO
 // for a container or cgroup; rx/tx for an interface; flow counters for an OVS bridge. The last
-// WINDOW_S seconds are kept; throttling and OOM events are drawn as marked points.
+// WINDOW_S seconds are kept; throttling and OOM events are drawn as marked points, and the kernel's
+// counter behind them (OOM kills, throttled periods) is shown under the chart's title.
 import uPlot from 'uplot';
 import type { MetricEvent, MetricKey, MetricPoint, MetricsKind } from '../src/shared/protocol';
+import { counterText, markCount, markY, OOM_MARK, THROTTLE_MARK, type MarkSpec } from './chartMarks';
 import type { Palette } from './style';
 import { formatBytes } from '../src/shared/format';
 
@@ -20,14 +22,14 @@ interface ChartSpec {
   title: string;
   unit: 'percent' | 'bytes' | 'count' | 'bps' | 'pps';
   series: SeriesSpec[];
-  /** Which event kinds are marked on this chart. */
-  marks?: MetricEvent[];
+  /** Which event kinds are marked on this chart, each with its counter. */
+  marks?: MarkSpec[];
 }
 
 const CHARTS: Record<MetricsKind, ChartSpec[]> = {
   cgroup: [
-    { id: 'cpu', title: 'CPU', unit: 'percent', series: [{ key: 'cpuPercent', label: 'CPU %' }], marks: ['throttled'] },
-    { id: 'memory', title: 'Memory', unit: 'bytes', series: [{ key: 'memoryBytes', label: 'used' }, { key: 'memoryLimitBytes', label: 'limit', limit: true }], marks: ['oom'] },
+    { id: 'cpu', title: 'CPU', unit: 'percent', series: [{ key: 'cpuPercent', label: 'CPU %' }], marks: [THROTTLE_MARK] },
+    { id: 'memory', title: 'Memory', unit: 'bytes', series: [{ key: 'memoryBytes', label: 'used' }, { key: 'memoryLimitBytes', label: 'limit', limit: true }], marks: [OOM_MARK] },
     { id: 'pids', title: 'Processes', unit: 'count', series: [{ key: 'pids', label: 'pids' }, { key: 'pidsLimit', label: 'limit', limit: true }] },
     { id: 'io', title: 'Block IO', unit: 'bps', series: [{ key: 'ioReadBps', label: 'read' }, { key: 'ioWriteBps', label: 'write' }] },
   ],
@@ -57,7 +59,20 @@ interface LiveChart {
   plot: uPlot;
   /** x (seconds) + one column per series + one per mark kind. */
   data: (number | null)[][];
+  /** Per mark kind, aligned with data[0]: how many events each mark stands for (null = no mark). */
+  counts: (number | null)[][];
   latest: HTMLElement;
+  /** Per mark kind: the counter text under the title. */
+  counters: HTMLElement[];
+}
+
+/** One mark as drawn: which chart, when (ms), at which y, and how many events it stands for. */
+export interface DrawnMark {
+  chart: string;
+  kind: MetricEvent;
+  t: number;
+  y: number;
+  count: number;
 }
 
 export class MetricsCharts {
@@ -69,6 +84,11 @@ export class MetricsCharts {
   events: { t: number; kind: MetricEvent }[] = [];
   points = 0;
 
+  /** Files the counters came from, as the host last named them (shown as tooltips). */
+  private sources: Record<string, string> = {};
+  /** The values of the latest point, as the chart heads show them. */
+  private latestValues: MetricPoint['values'] = {};
+
   constructor(private readonly host: HTMLElement, private palette: Palette) {}
 
   /** Start charts for a node (clears the previous ones). */
@@ -76,6 +96,11 @@ export class MetricsCharts {
     this.clear();
     this.nodeId = nodeId;
     this.kind = kind;
+    this.build(kind);
+  }
+
+  /** Make the DOM and the plots for a kind, empty. */
+  private build(kind: MetricsKind): void {
     const width = Math.max(220, this.host.clientWidth - 8);
     for (const spec of CHARTS[kind]) {
       const box = document.createElement('div');
@@ -89,10 +114,19 @@ export class MetricsCharts {
       latest.className = 'chart-latest';
       latest.textContent = '…';
       head.append(title, latest);
-      const plotEl = document.createElement('div');
-      box.append(head, plotEl);
-      this.host.append(box);
       const marks = spec.marks ?? [];
+      const counters = marks.map((m) => {
+        const c = document.createElement('span');
+        c.className = 'chart-counter';
+        c.dataset.counter = m.event;
+        return c;
+      });
+      const counterRow = document.createElement('div');
+      counterRow.className = 'chart-counters';
+      counterRow.append(...counters);
+      const plotEl = document.createElement('div');
+      box.append(head, ...(counters.length ? [counterRow] : []), plotEl);
+      this.host.append(box);
       const colors = [this.palette.container, this.palette.bridge];
       const opts: uPlot.Options = {
         width,
@@ -108,34 +142,73 @@ export class MetricsCharts {
         series: [
           {},
           ...spec.series.map((s, i) => ({ label: s.label, stroke: s.limit ? this.palette.down : colors[i % colors.length], width: s.limit ? 1 : 1.5, dash: s.limit ? [6, 4] : undefined, spanGaps: true })),
-          ...marks.map((m) => ({ label: m === 'oom' ? 'OOM' : 'throttled', stroke: this.palette.down, width: 0, points: { show: true, size: 9, stroke: this.palette.down, fill: this.palette.down }, paths: () => null })),
+          ...marks.map((m) => ({ label: m.event === 'oom' ? 'OOM' : 'throttled', stroke: this.palette.down, width: 0, points: { show: true, size: 9, stroke: this.palette.down, fill: this.palette.down }, paths: () => null })),
         ],
       };
       const data: (number | null)[][] = [[], ...spec.series.map(() => []), ...marks.map(() => [])];
       const plot = new uPlot(opts, data as uPlot.AlignedData, plotEl);
-      this.charts.push({ spec, plot, data, latest });
+      this.charts.push({ spec, plot, data, counts: marks.map(() => []), latest, counters });
     }
   }
 
-  /** Add one point; older than WINDOW_S seconds drops off. */
-  push(point: MetricPoint): void {
+  /** Add one point; older than WINDOW_S seconds drops off. `sources`: counter -> file it was read from. */
+  push(point: MetricPoint, sources: Record<string, string> = {}): void {
     const t = point.t / 1000;
     this.points++;
+    Object.assign(this.sources, sources);
+    // Counts are rises of the counters since the previous point, so take them before `last` moves on.
+    const prev = { ...this.last };
     for (const [k, v] of Object.entries(point.values)) this.last[k as MetricKey] = v;
     for (const e of point.events) this.events.push({ t: point.t, kind: e });
+    this.latestValues = point.values;
     for (const c of this.charts) {
       const marks = c.spec.marks ?? [];
       c.data[0].push(t);
       c.spec.series.forEach((s, i) => c.data[i + 1].push(point.values[s.key] ?? null));
-      // A mark sits on the first series' value at that moment, so it is drawn on the line.
-      marks.forEach((m, j) => c.data[c.spec.series.length + 1 + j].push(point.events.includes(m) ? (point.values[c.spec.series[0].key] ?? 0) : null));
-      while (c.data[0].length && (c.data[0][0] as number) < t - WINDOW_S) for (const col of c.data) col.shift();
+      // A mark sits on a line of the chart at that moment (see MarkSpec.at).
+      const limit = c.spec.series.find((s) => s.limit)?.key;
+      marks.forEach((m, j) => {
+        const n = markCount(m, prev, point);
+        c.data[c.spec.series.length + 1 + j].push(n === null ? null : markY(m, point, c.spec.series[0].key, limit));
+        c.counts[j].push(n);
+      });
+      while (c.data[0].length && (c.data[0][0] as number) < t - WINDOW_S) {
+        for (const col of c.data) col.shift();
+        for (const col of c.counts) col.shift();
+      }
       c.plot.setData(c.data as uPlot.AlignedData);
-      const first = c.spec.series[0];
-      const lim = c.spec.series.find((s) => s.limit);
-      const limV = lim ? point.values[lim.key] : undefined;
-      c.latest.textContent = formatValue(point.values[first.key], c.spec.unit) + (lim ? ` / ${limV === null ? 'no limit' : formatValue(limV, c.spec.unit)}` : '');
+      this.showLatest(c);
     }
+  }
+
+  private showLatest(c: LiveChart): void {
+    const v = this.latestValues;
+    const first = c.spec.series[0];
+    const lim = c.spec.series.find((s) => s.limit);
+    const limV = lim ? v[lim.key] : undefined;
+    c.latest.textContent = formatValue(v[first.key], c.spec.unit) + (lim ? ` / ${limV === null ? 'no limit' : formatValue(limV, c.spec.unit)}` : '');
+    (c.spec.marks ?? []).forEach((m, j) => {
+      const el = c.counters[j];
+      el.textContent = counterText(m, v[m.counter]);
+      const marked = c.counts[j].reduce<number>((a, n) => a + (n ?? 0), 0);
+      const file = this.sources[m.source];
+      el.title = `${file ? `${file}, since the cgroup was made` : 'not readable here'}; marked on the chart: ${marked} in the last ${WINDOW_S / 60} min`;
+    });
+  }
+
+  /** Every mark the plots hold now (read back from uPlot's data, i.e. what is drawn). */
+  marks(): DrawnMark[] {
+    const out: DrawnMark[] = [];
+    for (const c of this.charts) {
+      const xs = c.plot.data[0];
+      (c.spec.marks ?? []).forEach((m, j) => {
+        const ys = c.plot.data[c.spec.series.length + 1 + j];
+        ys.forEach((y, i) => {
+          if (typeof y === 'number') out.push({ chart: c.spec.id, kind: m.event, t: Math.round(xs[i] * 1000), y, count: c.counts[j][i] ?? 0 });
+        });
+      });
+    }
+    return out;
   }
 
   get activeKind(): MetricsKind | undefined {
@@ -150,21 +223,26 @@ export class MetricsCharts {
     this.kind = undefined;
     this.events = [];
     this.points = 0;
+    this.sources = {};
+    this.latestValues = {};
     for (const k of Object.keys(this.last)) delete this.last[k as MetricKey];
   }
 
   setPalette(p: Palette): void {
     this.palette = p;
     if (this.nodeId && this.kind) {
-      // Colours are baked into the plots: rebuild with the same data.
-      const id = this.nodeId;
-      const kind = this.kind;
-      const kept = this.charts.map((c) => c.data);
-      this.start(id, kind);
+      // Colours are baked into the plots: rebuild them with the same data; what was seen stays.
+      const kept = this.charts.map((c) => ({ data: c.data, counts: c.counts }));
+      for (const c of this.charts) c.plot.destroy();
+      this.charts = [];
+      this.host.replaceChildren();
+      this.build(this.kind);
       this.charts.forEach((c, i) => {
         if (kept[i]) {
-          c.data.splice(0, c.data.length, ...kept[i]);
+          c.data.splice(0, c.data.length, ...kept[i].data);
+          c.counts.splice(0, c.counts.length, ...kept[i].counts);
           c.plot.setData(c.data as uPlot.AlignedData);
+          if (this.points) this.showLatest(c);
         }
       });
     }

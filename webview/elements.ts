@@ -128,6 +128,9 @@ export function placeNodes(model: GraphModel, layers: Layers): Placement {
       const nsInode = (n.props.namespaces as Record<string, unknown> | undefined)?.net;
       box ??= typeof nsInode === 'number' ? `ns:net:${nsInode}` : undefined;
     } else if (n.kind === 'vm-device') box = model.sourcesOf(n.id, 'contains').find((v) => v.kind === 'vm')?.id;
+    // A running lab is one group: its hosts and switches sit in the lab's box, each joined by an
+    // `implements` edge to the namespace or bridge that is it.
+    else if (n.kind === 'lab-host' || n.kind === 'lab-switch') box = model.sourcesOf(n.id, 'contains').find((l) => l.kind === 'lab')?.id;
     if (box && box !== n.id && drawn.has(box)) parent.set(n.id, box);
   }
   return { drawn, alias, parent };

@@ -6,7 +6,7 @@ import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
 import { diffElements, type Element } from './elements';
 import { drawDirectlyUntilLayered, lightenFirstStyle, pinNoBackgroundImages } from './cytoscapeFixes';
-import { packLayout, type Point } from './pack';
+import { packLayout, type PackItem, type Point } from './pack';
 import { detailAt, readPalette, stylesheet } from './style';
 
 cytoscape.use(fcose as unknown as cytoscape.Ext);
@@ -14,6 +14,8 @@ cytoscape.use(svg as unknown as cytoscape.Ext);
 
 /** Above this many nodes the force layout is skipped for the packed grid (see pack.ts). */
 export const FORCE_LAYOUT_LIMIT = 200;
+/** Search zooms to its matches, but no closer than this (labels at twice their size). */
+const SEARCH_MAX_ZOOM = 2;
 
 export interface GraphViewEvents {
   onSelect(nodeId: string | null): void;
@@ -208,11 +210,16 @@ export class GraphView {
     });
   }
 
-  /** New nodes go next to a sibling in their box or a neighbour, never through a new layout. */
+  /**
+   * New nodes go next to a sibling in their box or a neighbour, never through a new layout. Those
+   * with neither (a lab that just came up: new boxes and everything in them) are packed as a
+   * group to the right of the picture, so new boxes do not overlap each other.
+   */
   private placeNew(ids: string[]): void {
     const cy = this.cy;
-    // The extent of the whole picture (every node and label measured) only when a node has no anchor.
-    let bb: { x2: number; y1: number } | undefined;
+    const fresh = new Set(ids);
+    const loose: PackItem[] = [];
+    const freshBoxes = new Set<string>();
     let k = 0;
     cy.batch(() => {
       for (const id of ids) {
@@ -223,17 +230,27 @@ export class GraphView {
           n.position(saved);
           continue;
         }
-        const parent = n.parent();
-        const anchor = (parent.nonempty() ? parent.children() : n.neighborhood('node')).filter((c) => c.id() !== id && !ids.includes(c.id())).first() as NodeSingular;
-        const j = k++;
+        const parent = n.parent().first() as NodeSingular;
+        const anchor = (parent.nonempty() ? parent.children() : n.neighborhood('node')).filter((c) => c.id() !== id && !fresh.has(c.id())).first() as NodeSingular;
         if (anchor.nonempty()) {
+          const j = k++;
           const p = anchor.position();
           n.position({ x: p.x + 30 + (j % 5) * 14, y: p.y + 24 + Math.floor(j / 5) * 14 });
+        } else if (parent.nonempty() && !fresh.has(parent.id())) {
+          // The only child of a box that was already drawn: where the box stood.
+          n.position({ ...parent.position() });
         } else {
-          const fresh = new Set(ids);
-          bb ??= cy.nodes().filter((x) => !fresh.has(x.id())).boundingBox();
-          n.position({ x: bb.x2 + 60 + (j % 10) * 40, y: bb.y1 + Math.floor(j / 10) * 40 });
+          const box = parent.nonempty() ? parent.id() : undefined;
+          if (box) freshBoxes.add(box);
+          loose.push({ id, parent: box });
         }
+      }
+      if (!loose.length) return;
+      // The extent of the picture before (every node and label measured) only when needed.
+      const bb = cy.nodes().filter((x) => !fresh.has(x.id())).boundingBox();
+      const origin = Number.isFinite(bb.x2) ? { x: bb.x2 + 60, y: bb.y1 } : { x: 0, y: 0 };
+      for (const [id, p] of packLayout([...loose, ...[...freshBoxes].map((b) => ({ id: b }))], origin)) {
+        if (!freshBoxes.has(id)) cy.getElementById(id).position(p);
       }
     });
   }
@@ -260,7 +277,14 @@ export class GraphView {
       });
     });
     const hits = cy.nodes('.match');
-    if (hits.nonempty()) cy.fit(hits, 60);
+    if (hits.nonempty()) {
+      cy.fit(hits, 60);
+      // A single small hit would otherwise fill the view at the maximum zoom.
+      if (cy.zoom() > SEARCH_MAX_ZOOM) {
+        cy.zoom(SEARCH_MAX_ZOOM);
+        cy.center(hits);
+      }
+    }
     return count;
   }
 

@@ -166,7 +166,7 @@ function onHostMessage(msg: HostMessage): void {
       else if (state.selected && msg.diff.changedNodes.some((n) => n.id === state.selected)) showDetails();
       break;
     case 'metrics':
-      if (msg.nodeId === charts.nodeId) charts.push(msg.point);
+      if (msg.nodeId === charts.nodeId) charts.push(msg.point, msg.sources);
       break;
     case 'metricsUnavailable':
       if (msg.nodeId === state.selected) details.note(`Live metrics unavailable: ${msg.reason}`);
@@ -206,10 +206,17 @@ if (state.search) search.value = state.search;
     edges: view.cy.edges().map((e) => ({ id: e.id(), kind: String(e.data('kind')), source: e.source().id(), target: e.target().id() })),
   }),
   renderedPosition: (id: string) => view.cy.getElementById(id).renderedPosition(),
+  /** Where a node or box is drawn on screen, without its label. */
+  renderedBox: (id: string) => {
+    const b = view.cy.getElementById(id).renderedBoundingBox({ includeLabels: false });
+    return { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
+  },
   layout: () => view.lastLayout,
   /** The zoom and whether labels and dotted lines are drawn at it (a large graph's overview has neither). */
   detail: () => ({ zoom: view.cy.zoom(), shown: view.detailShown }),
   metrics: () => ({ nodeId: charts.nodeId ?? null, kind: charts.activeKind ?? null, last: { ...charts.last }, events: charts.events.length, points: charts.points }),
+  /** The event marks the charts hold now: chart id, kind, time (ms), y and how many events each stands for. */
+  marks: () => charts.marks(),
 };
 
 updateStatus();

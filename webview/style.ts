@@ -104,6 +104,9 @@ export function stylesheet(p: Palette, large = false, detail = true): unknown[] 
     { selector: 'node.box.netns', style: { 'border-style': 'solid' } },
     { selector: 'node.box.hostns', style: { 'border-style': 'dashed' } },
     { selector: 'node.box.vm', style: { 'background-color': p.vm, 'background-opacity': 0.12, 'border-color': p.vm } },
+    { selector: 'node.box.lab', style: { 'border-style': 'dashed', 'border-color': p.accent } },
+    { selector: 'node.lab-host', style: { shape: 'round-rectangle', width: 22, height: 16, 'background-color': p.iface } },
+    { selector: 'node.lab-switch', style: { shape: 'round-diamond', width: 20, height: 20, 'background-color': p.bridge } },
     {
       selector: 'edge',
       style: {

@@ -2,12 +2,15 @@
 // containers on docker0 and a lab-style namespace pair on a userspace OVS bridge, created here
 // (vlt*) and removed after. The webview sits in nested iframes; the test finds the frame that
 // holds the graph and reads what is drawn through its read-only `virtlabTopology` handle.
+// In the same served VS Code: a container OOM-killed over and over and one held to 0.2 CPU, whose
+// chart marks are checked against the kernel's counters, and a lab brought up and down with the
+// CLI (vlq*), checked against `ip`.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { openWorkbench, prepareProfile, RESULTS_DIR, runPaletteCommand, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, webviewFrame, writeTheme, type Browsing, type Profile, type Server } from './workbench';
+import { openWorkbench, prepareProfile, REPO, RESULTS_DIR, runPaletteCommand, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, webviewFrame, writeTheme, type Browsing, type Profile, type Server } from './workbench';
 
 const VSIX = process.env.VIRTLAB_TOPOLOGY_VSIX ?? VIRTLAB_VSIX;
 const x = (file: string, ...args: string[]) => execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
@@ -25,9 +28,29 @@ const BR = 'vlttpbr';
 const HOSTILE_ALIAS = '<img src=x onerror="window.__virtlabPwned=1">';
 const HOSTILE_LABEL = '</script><script>window.__virtlabPwned=2</script>';
 const LIMIT = 64 * 1024 * 1024;
+// A container whose shell survives while each `tail /dev/zero` child is OOM-killed at 16 MiB (no
+// swap beyond the limit), and one whose busy loop is held to 0.2 CPU by the CFS quota.
+const OOM_CTR = 'vlqoom';
+const OOM_LIMIT = 16 * 1024 * 1024;
+const CPU_CTR = 'vlqcpu';
+// A lab of two hosts on one Linux bridge, made by the CLI in a ledger directory of this test.
+const LAB = 'vlq-topo';
+const LAB_STATE = path.join(RESULTS_DIR, 'e2e-topology-labs');
+const LAB_TEXT = `name: ${LAB}
+topology:
+  nodes:
+    h1: { kind: host }
+    h2: { kind: host }
+    s1: { kind: bridge }
+  links:
+    - endpoints: ["h1:eth0", "s1:p1"]
+    - endpoints: ["h2:eth0", "s1:p2"]
+`;
+const lab = (...args: string[]) => x(process.execPath, path.join(REPO, 'dist/cli.js'), 'lab', ...args, '--state-dir', LAB_STATE);
 
 function cleanup(): void {
-  for (const c of CTRS) quiet('docker', 'rm', '-f', c);
+  for (const c of [...CTRS, OOM_CTR, CPU_CTR]) quiet('docker', 'rm', '-f', c);
+  if (fs.existsSync(LAB_STATE)) quiet(process.execPath, path.join(REPO, 'dist/cli.js'), 'lab', 'clean', '--state-dir', LAB_STATE);
   quiet('ovs-vsctl', '--timeout=10', '--if-exists', 'del-br', BR);
   for (const ns of NS) quiet('ip', 'netns', 'del', ns);
   for (const ns of NS) quiet('ip', 'link', 'del', `${ns}h`);
@@ -59,6 +82,50 @@ async function waitDrawn(f: Frame, ok: (d: Drawn) => boolean, what: string): Pro
   }
 }
 
+/**
+ * A file of the cgroup a process is in, for `controller`: its v1 hierarchy when that controller
+ * has one (hybrid, legacy), else the unified one; read from /proc and /sys, not through VirtLab.
+ */
+function cgroupFile(pid: number, controller: string, v1File: string, v2File: string): string {
+  const lines = fs.readFileSync(`/proc/${pid}/cgroup`, 'utf8').trim().split('\n').map((l) => l.split(':'));
+  const v1 = lines.find((l) => l[1]!.split(',').includes(controller));
+  if (v1) return `/sys/fs/cgroup/${controller}${v1.slice(2).join(':')}/${v1File}`;
+  const v2 = lines.find((l) => l[0] === '0' && l[1] === '')!;
+  return `/sys/fs/cgroup${v2.slice(2).join(':')}/${v2File}`;
+}
+const keyed = (file: string, key: string) => Number(new RegExp(`^${key} (\\d+)$`, 'm').exec(fs.readFileSync(file, 'utf8'))![1]);
+
+interface Mark {
+  chart: string;
+  kind: string;
+  t: number;
+  y: number;
+  count: number;
+}
+interface Metrics {
+  nodeId: string | null;
+  last: Record<string, number | null | undefined>;
+  points: number;
+}
+type Handle = { virtlabTopology: { marks(): Mark[]; metrics(): Metrics } };
+const marks = (f: Frame) => f.evaluate(() => (window as unknown as Handle).virtlabTopology.marks());
+const metrics = (f: Frame) => f.evaluate(() => (window as unknown as Handle).virtlabTopology.metrics());
+
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + SLOW_MS;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`never: ${what}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Find nodes as a person would: type in the search box (the view zooms to the matches). */
+async function searchFor(f: Frame, text: string): Promise<void> {
+  await f.locator('vscode-textfield.search input').fill(text);
+}
+
 /** Click a node where Cytoscape drew it, like a person would. */
 async function clickNode(f: Frame, id: string): Promise<void> {
   const p = (await f.evaluate((nodeId) => (window as unknown as { virtlabTopology: { renderedPosition(id: string): { x: number; y: number } } }).virtlabTopology.renderedPosition(nodeId), id)) as { x: number; y: number };
@@ -78,6 +145,7 @@ describe('Topology webview in a served VS Code', function () {
 
   before(async function () {
     cleanup();
+    fs.rmSync(LAB_STATE, { recursive: true, force: true });
     for (const [i, name] of CTRS.entries()) {
       const args = ['run', '-d', '--name', name, '--label', 'virtlab.test=1', '--network', 'bridge'];
       if (i === 0) args.push('--memory', '64m', '--label', `virtlab.note=${HOSTILE_LABEL}`);
@@ -97,7 +165,16 @@ describe('Topology webview in a served VS Code', function () {
 
     profile = prepareProfile('e2e-topology', [VSIX]);
     writeTheme(profile, 'Default Light Modern');
-    server = await startCodeServer(profile);
+    fs.writeFileSync(path.join(profile.workspace, `${LAB}.vlab.yaml`), LAB_TEXT);
+    // The extension host inherits the ledger directory from code-server, so it sees this test's labs.
+    const saved = process.env.VIRTLAB_STATE_DIR;
+    process.env.VIRTLAB_STATE_DIR = LAB_STATE;
+    try {
+      server = await startCodeServer(profile);
+    } finally {
+      if (saved === undefined) delete process.env.VIRTLAB_STATE_DIR;
+      else process.env.VIRTLAB_STATE_DIR = saved;
+    }
     ui = await openWorkbench(server, profile.workspace);
     page = ui.page;
     // The VirtLab activity bar entry means the extension's contributions are registered.
@@ -183,6 +260,146 @@ describe('Topology webview in a served VS Code', function () {
     assert.equal(await page.evaluate(() => (window as unknown as { __virtlabPwned?: number }).__virtlabPwned), undefined);
     const blockedScripts = consoleLines.filter((l) => /Content Security Policy/.test(l) && /script/i.test(l));
     assert.deepEqual(blockedScripts, [], 'no script was even attempted');
+  });
+
+  interface Watched {
+    id: string;
+    pid: number;
+    /** The kernel counter before the click, and once the container is paused, as the chart shows it. */
+    before: number;
+    counted: number;
+    /** The marks on the chart, and how many events they stand for together. */
+    drawn: Mark[];
+    marked: number;
+  }
+
+  /**
+   * Run a container of ours, find it (search) and click it, as a person would; wait for `min` marks
+   * of `event` on its `chart`, then pause it (frozen: the kernel counter `field` of `file` stands
+   * still) and wait until the counter the chart shows (`key`) is the kernel's.
+   */
+  async function watchMarks(o: { name: string; args: string[]; cmd: string; chart: string; event: string; key: string; file: (pid: number) => string; field: string; min: number }): Promise<Watched> {
+    const id = x('docker', 'run', '-d', '--name', o.name, '--label', 'virtlab.test=1', '--network', 'none', ...o.args, 'virtlab/busybox:latest', 'sh', '-c', o.cmd).trim();
+    const pid = Number(x('docker', 'inspect', '-f', '{{.State.Pid}}', o.name).trim());
+    const file = o.file(pid);
+    const read = () => keyed(file, o.field);
+    // Drawn inside its network namespace's box, so it will not move when the box arrives.
+    await waitDrawn(frame, (d) => d.nodes.some((n) => n.id === `container:${id}` && n.parent === `ns:net:${netnsInodeOfPid(pid)}`), o.name);
+    await searchFor(frame, o.name);
+    // Read before the click: the chart's first sample comes after it, so marks can never claim more than counted - before.
+    const before = read();
+    await clickNode(frame, `container:${id}`);
+    await frame.locator('.details-title', { hasText: o.name }).waitFor({ state: 'visible' });
+    const onChart = async () => (await marks(frame)).filter((m) => m.chart === o.chart && m.kind === o.event);
+    await until(`${o.min} ${o.event} marks on the ${o.chart} chart of ${o.name}`, async () => ((await onChart()).length >= o.min ? true : undefined));
+    x('docker', 'pause', o.name);
+    const text = frame.locator(`.chart[data-chart="${o.chart}"] .chart-counter[data-counter="${o.event}"]`);
+    const counted = await until(`the ${o.chart} chart of ${o.name} shows ${o.key} as ${file} has it`, async () => {
+      const kernel = read();
+      const shown = await text.textContent();
+      return shown?.endsWith(`: ${kernel}`) && (await metrics(frame)).last[o.key] === kernel ? kernel : undefined;
+    });
+    const drawn = await onChart();
+    const marked = drawn.reduce((a, m) => a + m.count, 0);
+    assert.ok(counted > before, `${o.field} rose while we watched (${before} -> ${counted})`);
+    // Each mark stands for the rise of the counter since the sample before it.
+    assert.ok(drawn.every((m) => m.count >= 1), JSON.stringify(drawn));
+    assert.ok(marked >= o.min && marked <= counted - before, `${marked} marked, kernel ${before} -> ${counted}`);
+    assert.equal((await marks(frame)).filter((m) => m.kind === o.event && m.chart !== o.chart).length, 0, `${o.event} marks only on the ${o.chart} chart`);
+    assert.match((await text.getAttribute('title')) ?? '', new RegExp(file.slice(file.lastIndexOf('/') + 1).replace('.', '\\.')), 'the counter names its file');
+    console.log(`      ${o.name}: kernel ${o.field} ${before} -> ${counted} while watched; ${drawn.length} marks standing for ${marked}`);
+    return { id, pid, before, counted, drawn, marked };
+  }
+
+  /** Screenshot with the search cleared, then remove the container and wait until it leaves the picture. */
+  async function shootAndRemove(name: string, id: string, png: string): Promise<void> {
+    await searchFor(frame, '');
+    await page.screenshot({ path: path.join(RESULTS_DIR, png) });
+    quiet('docker', 'rm', '-f', name);
+    await waitDrawn(frame, (d) => !d.nodes.some((n) => n.id === `container:${id}`), `${name} gone`);
+  }
+
+  it('OOM kills of a container are marked on its memory chart, counted as the kernel counts them', async function () {
+    const w = await watchMarks({
+      name: OOM_CTR, args: ['--memory', String(OOM_LIMIT), '--memory-swap', String(OOM_LIMIT)], cmd: 'while :; do tail /dev/zero; sleep 1; done',
+      chart: 'memory', event: 'oom', key: 'oomKills', file: (pid) => cgroupFile(pid, 'memory', 'memory.oom_control', 'memory.events'), field: 'oom_kill', min: 2,
+    });
+    // The shell (the container's main process) lived through every kill.
+    assert.equal(x('docker', 'inspect', '-f', '{{.State.Status}} {{.State.Pid}}', OOM_CTR).trim(), `paused ${w.pid}`);
+    // A kill happens at the limit: the marks sit on the limit line drawn from memory.limit_in_bytes / memory.max.
+    assert.deepEqual([...new Set(w.drawn.map((m) => m.y))], [OOM_LIMIT]);
+    assert.match((await frame.locator('.chart[data-chart="memory"] .chart-latest').textContent()) ?? '', /\/ 16\.0 MiB$/);
+    await shootAndRemove(OOM_CTR, w.id, 'topology-oom-marks.png');
+  });
+
+  it('CFS throttling of a container held to 0.2 CPU is marked on its CPU chart, as cpu.stat nr_throttled rises', async function () {
+    const w = await watchMarks({
+      name: CPU_CTR, args: ['--cpus', '0.2'], cmd: 'while :; do :; done',
+      chart: 'cpu', event: 'throttled', key: 'throttledPeriods', file: (pid) => cgroupFile(pid, 'cpu', 'cpu.stat', 'cpu.stat'), field: 'nr_throttled', min: 3,
+    });
+    // The quota behind the marks, as Docker set it (v1 cpu.cfs_quota_us, v2 the first field of cpu.max).
+    assert.equal(Number(fs.readFileSync(cgroupFile(w.pid, 'cpu', 'cpu.cfs_quota_us', 'cpu.max'), 'utf8').trim().split(' ')[0]), 20_000);
+    await shootAndRemove(CPU_CTR, w.id, 'topology-throttle-marks.png');
+  });
+
+  it('a lab brought up with the CLI is drawn as a lab box of hosts and a switch, linked as `ip` shows; lab down takes it away', async function () {
+    lab('up', path.join(profile.workspace, `${LAB}.vlab.yaml`), '--prefix', 'vlq');
+    // What the kernel has, read with ip alone: the lab's namespaces, the bridge in the switch
+    // namespace, its ports and the host end of each port's veth.
+    const names = (JSON.parse(x('ip', '-j', 'netns', 'list')) as { name: string }[]).map((n) => n.name);
+    const hostNs = (h: string) => {
+      const found = names.filter((n) => new RegExp(`^vlq[0-9a-z]{4}-${h}$`).test(n));
+      assert.equal(found.length, 1, `one netns for ${h}: ${found.join(', ')}`);
+      return found[0]!;
+    };
+    const hosts = { h1: hostNs('h1'), h2: hostNs('h2') };
+    const sw = `${hosts.h1.slice(0, -'-h1'.length)}.sw`;
+    assert.ok(names.includes(sw), `switch netns ${sw}`);
+    const ino = (ns: string) => fs.statSync(`/run/netns/${ns}`).ino;
+    const bridges = JSON.parse(x('ip', '-n', sw, '-j', 'link', 'show', 'type', 'bridge')) as { ifname: string }[];
+    assert.equal(bridges.length, 1);
+    const br = bridges[0]!.ifname;
+    const ports = JSON.parse(x('ip', '-n', sw, '-j', 'link', 'show', 'master', br)) as { ifindex: number; ifname: string; link_index: number; link_netnsid: number }[];
+    const nsids = new Map((JSON.parse(x('ip', '-n', sw, '-j', 'netns', 'list-id')) as { nsid: number; name: string }[]).map((n) => [n.nsid, n.name]));
+    assert.deepEqual(ports.map((p) => nsids.get(p.link_netnsid)).sort(), [hosts.h1, hosts.h2], 'one port of the bridge per host, as the lab file says');
+    const hostEth0 = (ns: string) => (JSON.parse(x('ip', '-n', ns, '-j', 'link', 'show', 'dev', 'eth0')) as { ifindex: number }[])[0]!.ifindex;
+
+    const labIds = [`lab:${LAB}`, `lab-host:${LAB}:h1`, `lab-host:${LAB}:h2`, `lab-switch:${LAB}:s1`];
+    const nsIds = [...Object.values(hosts), sw].map((n) => `ns:net:${ino(n)}`);
+    const bridgeId = `bridge:${ino(sw)}:${br}`;
+    const d = await waitDrawn(frame, (d) => [...labIds, ...nsIds, bridgeId].every((id) => d.nodes.some((n) => n.id === id)) && d.edges.filter((e) => e.kind === 'veth-peer' && [e.source, e.target].some((end) => end.startsWith(`iface:${ino(sw)}:`))).length >= 2, `lab ${LAB}`);
+    const byId = new Map(d.nodes.map((n) => [n.id, n]));
+    const has = (kind: string, a: string, b: string) => d.edges.some((e) => e.kind === kind && ((e.source === a && e.target === b) || (kind === 'veth-peer' && e.source === b && e.target === a)));
+    assert.ok(byId.get(`lab:${LAB}`)!.isParent, 'the lab is a box');
+    for (const id of labIds.slice(1)) assert.equal(byId.get(id)!.parent, `lab:${LAB}`, `${id} sits in the lab box`);
+    assert.deepEqual(labIds.slice(1).map((id) => byId.get(id)!.kind), ['lab-host', 'lab-host', 'lab-switch']);
+    for (const [h, ns] of Object.entries(hosts)) assert.ok(has('implements', `lab-host:${LAB}:${h}`, `ns:net:${ino(ns)}`), `${h} is joined to netns ${ns}`);
+    assert.ok(has('implements', `lab-switch:${LAB}:s1`, bridgeId), `s1 is joined to bridge ${br}`);
+    assert.equal(byId.get(bridgeId)!.parent, `ns:net:${ino(sw)}`, 'the bridge sits in the switch namespace');
+    for (const p of ports) {
+      const ns = nsids.get(p.link_netnsid)!;
+      assert.equal(p.link_index, hostEth0(ns), `${p.ifname}'s peer is eth0 of ${ns}`);
+      const port = `iface:${ino(sw)}:${p.ifindex}`;
+      const eth0 = `iface:${ino(ns)}:${p.link_index}`;
+      assert.equal(byId.get(eth0)?.parent, `ns:net:${ino(ns)}`, `eth0 of ${ns} sits in its netns box`);
+      assert.equal(byId.get(port)?.parent, `ns:net:${ino(sw)}`, `${p.ifname} sits in the switch netns box`);
+      assert.ok(has('veth-peer', port, eth0), `${p.ifname} <-> eth0 of ${ns} is one veth edge`);
+      assert.ok(has('bridge-port', port, bridgeId), `${p.ifname} is drawn as a port of ${br}`);
+    }
+    // Boxes that arrived together (lab up) are placed apart, not on top of each other.
+    const boxes = [`lab:${LAB}`, ...nsIds];
+    const rects = await frame.evaluate((ids) => ids.map((id) => (window as unknown as { virtlabTopology: { renderedBox(id: string): { x1: number; y1: number; x2: number; y2: number } } }).virtlabTopology.renderedBox(id)), boxes);
+    rects.forEach((a, i) => rects.forEach((b, j) => {
+      if (i < j) assert.ok(a.x2 <= b.x1 || b.x2 <= a.x1 || a.y2 <= b.y1 || b.y2 <= a.y1, `${boxes[i]} and ${boxes[j]} do not overlap: ${JSON.stringify([a, b])}`);
+    }));
+    await searchFor(frame, 'vlq');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'topology-lab.png') });
+    await searchFor(frame, '');
+
+    lab('down', LAB);
+    assert.equal(x('ip', 'netns', 'list').split('\n').filter((l) => l.startsWith(hosts.h1.slice(0, -3))).length, 0, 'ip shows none of the lab left');
+    const gone = [...labIds, ...nsIds, bridgeId];
+    await waitDrawn(frame, (d) => !d.nodes.some((n) => gone.includes(n.id)), `lab ${LAB} gone from the picture`);
   });
 
   it('follows the theme: a dark screenshot after switching', async function () {

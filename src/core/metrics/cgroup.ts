@@ -45,7 +45,7 @@ export async function readCgroupCounters(roots: Roots, layout: CgroupLayout, ent
   return r;
 }
 
-/** A chart point from two cgroup readings: CPU % of one core, memory and pids with their limits, IO bytes/s, events. */
+/** A chart point from two cgroup readings: CPU % of one core, memory and pids with their limits, IO bytes/s, the OOM-kill and throttling counters, events. */
 export function cgroupPoint(prev: Reading | undefined, cur: Reading): MetricPoint {
   const c = cur.counters;
   const events: MetricEvent[] = [];
@@ -58,6 +58,10 @@ export function cgroupPoint(prev: Reading | undefined, cur: Reading): MetricPoin
   if (c.memoryLimitBytes !== undefined) values.memoryLimitBytes = c.memoryLimitBytes;
   if (c.pidsCurrent !== undefined) values.pids = c.pidsCurrent;
   if (c.pidsLimit !== undefined) values.pidsLimit = c.pidsLimit;
+  // The counters themselves, so a chart can say how many kills a mark stands for and show the
+  // kernel's total rather than the number of samples that saw it move.
+  if (typeof c.oomKillEvents === 'number') values.oomKills = c.oomKillEvents;
+  if (typeof c.cpuThrottledPeriods === 'number') values.throttledPeriods = c.cpuThrottledPeriods;
   const rd = rate(prev, cur, 'ioReadBytes');
   const wr = rate(prev, cur, 'ioWriteBytes');
   if (rd !== undefined) values.ioReadBps = rd;

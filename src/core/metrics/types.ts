@@ -2,6 +2,8 @@
 
 export const METRIC_KEYS = [
   'cpuPercent', 'memoryBytes', 'memoryLimitBytes', 'pids', 'pidsLimit', 'ioReadBps', 'ioWriteBps',
+  // The kernel's own cumulative counters behind the events (OOM kills; CFS periods throttled).
+  'oomKills', 'throttledPeriods',
   'rxBps', 'txBps', 'rxPps', 'txPps',
   'flowPacketsPs', 'flowBytesPs', 'flowCount',
 ] as const;

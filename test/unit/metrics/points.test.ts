@@ -24,11 +24,14 @@ describe('metrics points from two readings', () => {
     assert.equal(p.values.ioReadBps, 2048);
     assert.equal(p.values.ioWriteBps, 0);
     assert.deepEqual(p.events, ['throttled', 'oom']);
+    // The counters themselves travel too, so the chart can show the kernel's totals.
+    assert.equal(p.values.oomKills, 1);
+    assert.equal(p.values.throttledPeriods, 4);
   });
 
   it('first reading: levels but no rates and no events', () => {
     const p = cgroupPoint(undefined, R(1, { cpuUsageNanos: 5, memoryUsageBytes: 7, cpuThrottledPeriods: 9 }));
-    assert.deepEqual(p.values, { memoryBytes: 7 });
+    assert.deepEqual(p.values, { memoryBytes: 7, throttledPeriods: 9 });
     assert.deepEqual(p.events, []);
   });
 

@@ -96,6 +96,34 @@ describe('topology elements (graph -> drawable elements)', () => {
     assert.equal(edgesOf(els).some((e) => e.data.source === 'container:c1' && e.data.target === 'ns:net:2'), false);
   });
 
+  it('draws a running lab as a box holding its hosts and switches, each joined to what implements it', () => {
+    const g = fixture();
+    g.nodes.push(
+      N('lab:vlt-pair', 'lab', 'vlt-pair', { phase: 'up' }),
+      N('lab-host:vlt-pair:h1', 'lab-host', 'h1', { netns: 'vlta' }),
+      N('lab-host:vlt-pair:h2', 'lab-host', 'h2', { netns: 'vltb' }),
+      N('lab-switch:vlt-pair:s1', 'lab-switch', 's1', { kind: 'ovs-bridge', dev: 'vltbr' }),
+    );
+    g.edges.push(
+      ...['lab-host:vlt-pair:h1', 'lab-host:vlt-pair:h2', 'lab-switch:vlt-pair:s1'].map((id) => E('lab:vlt-pair', id, 'contains')),
+      E('lab-host:vlt-pair:h1', 'ns:net:4', 'implements'),
+      E('lab-host:vlt-pair:h2', 'ns:net:5', 'implements'),
+      E('lab-switch:vlt-pair:s1', 'ovs-bridge:vltbr', 'implements'),
+    );
+    const els = toElements(model(g), DEFAULT_LAYERS);
+    for (const id of ['lab-host:vlt-pair:h1', 'lab-host:vlt-pair:h2', 'lab-switch:vlt-pair:s1']) assert.equal(els.get(id)?.data.parent, 'lab:vlt-pair', id);
+    assert.match(els.get('lab:vlt-pair')!.classes, /\bbox\b/);
+    // Nesting says "in this lab": no contains edge; the implements edges leave the box.
+    assert.equal(edgesOf(els, 'contains').length, 0);
+    assert.deepEqual(edgesOf(els, 'implements').map((e) => `${e.data.source}>${e.data.target}`).sort(), [
+      'lab-host:vlt-pair:h1>ns:net:4', 'lab-host:vlt-pair:h2>ns:net:5', 'lab-switch:vlt-pair:s1>ovs-bridge:vltbr',
+    ]);
+    // A lab host whose lab node is gone (ledger half read) is drawn loose rather than dropped.
+    const loose = fixture();
+    loose.nodes.push(N('lab-host:x:h1', 'lab-host', 'h1'));
+    assert.equal(toElements(model(loose), DEFAULT_LAYERS).get('lab-host:x:h1')?.data.parent, undefined);
+  });
+
   it('folds a bridge device into its bridge and an OVS port into its interface', () => {
     const els = toElements(model(), DEFAULT_LAYERS);
     assert.equal(els.has('iface:1:5'), false, 'docker0 device drawn once, as the bridge');

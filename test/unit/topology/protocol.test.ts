@@ -47,6 +47,7 @@ describe('topology protocol guards', () => {
       assert.ok(isHostMessage({ type: 'graph', graph }));
       assert.ok(isHostMessage({ type: 'diff', diff: { takenAt: 't', addedNodes: [node], changedNodes: [], removedNodes: ['a'], addedEdges: [], removedEdges: [] } }));
       assert.ok(isHostMessage({ type: 'metrics', nodeId: 'container:abc', kind: 'cgroup', point: { t: 1, values: { memoryBytes: 5, memoryLimitBytes: null }, events: ['oom'] }, sources: { memoryBytes: '/sys/fs/cgroup/memory/x' } }));
+      assert.ok(isHostMessage({ type: 'metrics', nodeId: 'container:abc', kind: 'cgroup', point: { t: 2, values: { oomKills: 7, throttledPeriods: 120 }, events: ['oom', 'throttled'] }, sources: { oomKillEvents: '/sys/fs/cgroup/memory/x/memory.oom_control' } }));
       assert.ok(isHostMessage({ type: 'metricsUnavailable', nodeId: 'x', reason: 'gone' }));
       assert.ok(isHostMessage({ type: 'reply', requestId: 1, ok: false, error: 'no' }));
       assert.ok(isHostMessage({ type: 'focus', nodeId: 'x' }));
@@ -59,6 +60,7 @@ describe('topology protocol guards', () => {
       assert.equal(isHostMessage({ type: 'diff', diff: { takenAt: 't', addedNodes: [], changedNodes: [], removedNodes: [3], addedEdges: [], removedEdges: [] } }), false);
       assert.equal(isHostMessage({ type: 'metrics', nodeId: 'x', kind: 'cgroup', point: { t: 1, values: { evil: 1 }, events: [] }, sources: {} }), false);
       assert.equal(isHostMessage({ type: 'metrics', nodeId: 'x', kind: 'cgroup', point: { t: 1, values: { cpuPercent: 'NaN' }, events: [] }, sources: {} }), false);
+      assert.equal(isHostMessage({ type: 'metrics', nodeId: 'x', kind: 'cgroup', point: { t: 1, values: { oomKills: '7' }, events: ['oom'] }, sources: {} }), false);
       assert.equal(isHostMessage({ type: 'metrics', nodeId: 'x', kind: 'cgroup', point: { t: 1, values: {}, events: ['boom'] }, sources: {} }), false);
       assert.equal(isHostMessage({ type: 'metrics', nodeId: 'x', kind: 'disk', point: { t: 1, values: {}, events: [] }, sources: {} }), false);
       assert.equal(isHostMessage({ type: 'reply', requestId: '1', ok: true }), false);
