@@ -16,7 +16,8 @@ commands:
 
 options:
   --proc DIR  --sys DIR  --cgroup DIR   read recorded trees instead of /proc, /sys, /sys/fs/cgroup
-  --docker-socket PATH                  Docker Engine API socket (default /var/run/docker.sock)
+  --docker-socket PATH                  Docker Engine API socket (default: DOCKER_HOST if it is
+                                        unix:///path, else VIRTLAB_DOCKER_SOCKET, else /var/run/docker.sock)
   --timeout MS                          per external call (default 5000)
   --no-cache                            ask every tool for its version (normally cached by binary identity)
 `;
@@ -53,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
   const opts = scanOptions({
     roots: { proc: flag(args, '--proc'), sys: flag(args, '--sys'), cgroup: flag(args, '--cgroup') } as never,
     dockerSocket: flag(args, '--docker-socket'),
+    dockerSocketName: '--docker-socket',
     timeoutMs: timeout ? Number(timeout) : undefined,
     versionCacheFile: args.includes('--no-cache') ? undefined : defaultVersionCacheFile(),
   });

@@ -145,7 +145,9 @@ export class SnapshotWatcher extends EventEmitter {
       partial:
         options.partial === undefined ? dockerPartialRefresh(options.inspectSoftMs ?? 30) : options.partial,
     };
-    this.events = options.events === undefined ? new DockerEventSource({ socketPath: options.opts.dockerSocket, connectTimeoutMs: options.opts.timeoutMs }) : options.events;
+    // No usable socket (DOCKER_HOST=tcp://…): no events either; the scans report why.
+    const canSubscribe = !options.opts.dockerSocketProblem && !!options.opts.dockerSocket;
+    this.events = options.events === undefined ? (canSubscribe ? new DockerEventSource({ socketPath: options.opts.dockerSocket, connectTimeoutMs: options.opts.timeoutMs }) : null) : options.events;
   }
 
   /** The latest snapshot (undefined before start() resolved). */

@@ -39,7 +39,9 @@ export class SnapshotStore implements vscode.Disposable {
     const c = vscode.workspace.getConfiguration('virtlab');
     return scanOptions({
       roots: { proc: c.get<string>('procRoot') || undefined, sys: c.get<string>('sysRoot') || undefined },
+      // Empty (the default) lets the core choose: DOCKER_HOST=unix://…, VIRTLAB_DOCKER_SOCKET, /var/run/docker.sock.
       dockerSocket: c.get<string>('dockerSocket') || undefined,
+      dockerSocketName: 'virtlab.dockerSocket',
       versionCacheFile: defaultVersionCacheFile(),
     });
   }

@@ -44,6 +44,17 @@ export interface WireVerdict {
   simulated?: boolean;
 }
 
+/** One problem with a shipped guide file: which file (and line), and what is wrong. */
+export interface WireProblem {
+  file: string;
+  line?: number;
+  message: string;
+}
+
+/** Buttons of the error state: read the guides again, open VirtLab in the Extensions view, copy a report, show the log. */
+export const ERROR_ACTIONS = ['retry', 'reinstall', 'copyDetails', 'showLog'] as const;
+export type ErrorAction = (typeof ERROR_ACTIONS)[number];
+
 // ---- host -> webview -------------------------------------------------------------------------
 
 export type GuideHostMessage =
@@ -54,7 +65,13 @@ export type GuideHostMessage =
   | { type: 'busy'; what: 'check' | 'reset'; stepId?: string; busy: boolean }
   | { type: 'verdict'; stepId: string; verdict: WireVerdict }
   | { type: 'resetDone'; removed: string[]; left: { object: string; error: string }[] }
-  | { type: 'notice'; text: string };
+  | { type: 'notice'; text: string }
+  /**
+   * The guide could not be loaded from the installed extension (a file missing or damaged): the
+   * page shows this instead of the lab. `labId` is saved so a reload asks for the same lab;
+   * `number`/`title` when known; `extensionDir` is where the damaged install lives.
+   */
+  | { type: 'loadError'; labId: string; number?: number; title?: string; problems: WireProblem[]; extensionDir: string };
 
 // ---- webview -> host -------------------------------------------------------------------------
 
@@ -65,7 +82,9 @@ export type GuideWebviewMessage =
   | { type: 'check'; stepId: string }
   /** A step without a check, marked as read. */
   | { type: 'markDone'; stepId: string }
-  | { type: 'reset' };
+  | { type: 'reset' }
+  /** A button of the error state. */
+  | { type: 'errorAction'; action: ErrorAction };
 
 /** What the webview saves with setState; the panel serializer reads it back after a reload. */
 export interface GuideWebviewState {
@@ -100,6 +119,8 @@ export function isGuideWebviewMessage(v: unknown): v is GuideWebviewMessage {
     case 'check':
     case 'markDone':
       return hasOnly(v, ['type', 'stepId']) && isGuideId(v.stepId);
+    case 'errorAction':
+      return hasOnly(v, ['type', 'action']) && (ERROR_ACTIONS as readonly unknown[]).includes(v.action);
     default:
       return false;
   }
@@ -126,6 +147,8 @@ function isVerdict(v: unknown): v is WireVerdict {
 
 const isLeft = (v: unknown): v is { object: string; error: string } => isObj(v) && isStr(v.object) && isStr(v.error);
 
+const isProblem = (v: unknown): v is WireProblem => isObj(v) && isStr(v.file) && isStr(v.message) && (v.line === undefined || (Number.isSafeInteger(v.line) && (v.line as number) > 0));
+
 /** Accepts exactly the messages the host sends; the webview drops anything else. */
 export function isGuideHostMessage(v: unknown): v is GuideHostMessage {
   if (!isObj(v) || !isStr(v.type)) return false;
@@ -142,6 +165,14 @@ export function isGuideHostMessage(v: unknown): v is GuideHostMessage {
       return allOf(v.removed, isStr) && allOf(v.left, isLeft);
     case 'notice':
       return isStr(v.text);
+    case 'loadError':
+      return (
+        isGuideId(v.labId) &&
+        (v.number === undefined || Number.isSafeInteger(v.number)) &&
+        (v.title === undefined || isStr(v.title)) &&
+        allOf(v.problems, isProblem) &&
+        isStr(v.extensionDir)
+      );
     default:
       return false;
   }

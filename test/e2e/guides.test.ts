@@ -2,7 +2,9 @@
 // student does them: open the lab, click each command's Run button (the command is typed into the
 // "VirtLab Guide" terminal), click Check, see it turn green. The checks run in the extension host
 // against the live machine. Then a window reload keeps the progress, and Reset leaves no vlg-prefixed
-// container, namespace or OVS bridge behind (asked of docker, ip and ovs-vsctl directly).
+// container, namespace or OVS bridge behind (asked of docker, ip and ovs-vsctl directly). Paste
+// (lab 5) types a command without running it. Last, a lab.md damaged inside the installed extension
+// shows the panel's error state after a reload, and Try again loads the repaired file.
 // Run under `flock /tmp/virtlab-guide.lock`: the guide integration tests use the same vlg objects.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { resetGuide } from '../../src/core/guide';
+import { logLines } from '../reliability/workbench-rel';
 import { openWorkbench, pickQuickItem, prepareProfile, RESULTS_DIR, runPaletteCommand, screenshotIfFailed, showVirtLab, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, webviewFrame, writeTheme, type Browsing, type Profile, type Server } from './workbench';
 
 const VSIX = process.env.VIRTLAB_GUIDES_VSIX ?? VIRTLAB_VSIX;
@@ -27,7 +30,25 @@ function vlgObjects(): string[] {
   return [...containers.map((c) => `container ${c}`), ...netns.map((n) => `netns ${n}`), ...bridges.map((b) => `ovs-bridge ${b}`), ...links.map((l) => `link ${l}`)];
 }
 
-const LABS = { 1: '1. PID namespaces', 3: '3. cgroups', 6: '6. Virtual switches' } as const;
+const LABS = { 1: '1. PID namespaces', 3: '3. cgroups', 5: '5. Network namespaces', 6: '6. Virtual switches' } as const;
+
+const netnsList = () => x('ip', 'netns', 'list').split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
+
+/** The lines the integrated terminal shows (this profile turns GPU rendering off, so xterm draws DOM rows, not a canvas). */
+async function terminalLines(page: Page): Promise<string[]> {
+  const text = await page.locator('.terminal-wrapper .xterm-rows').first().innerText();
+  return text.replace(/\u00a0/g, ' ').split('\n').map((l) => l.trimEnd()).filter(Boolean);
+}
+
+async function until<T>(what: string, f: () => T | undefined | Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + SLOW_MS;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
 
 /** The webview frame that shows guided lab `n` (its heading says so). */
 function guideFrame(page: Page, n: number): Promise<Frame> {
@@ -128,6 +149,8 @@ describe('Guided labs in a served VS Code', function () {
   before(async function () {
     profile = prepareProfile('e2e-guides', [VSIX]);
     writeTheme(profile, 'Default Light Modern');
+    const settings = path.join(profile.userData, 'User/settings.json');
+    fs.writeFileSync(settings, JSON.stringify({ ...JSON.parse(fs.readFileSync(settings, 'utf8')), 'terminal.integrated.gpuAcceleration': 'off' }, null, 2));
     server = await startCodeServer(profile);
     ui = await openWorkbench(server, profile.workspace);
     page = ui.page;
@@ -149,7 +172,42 @@ describe('Guided labs in a served VS Code', function () {
     await ui?.close().catch(() => undefined);
     await server?.stop();
     // A test cut off halfway leaves the labs' objects: the core's own reset removes them.
-    if (vlgObjects().length) for (const id of ['pid-namespaces', 'cgroups', 'ovs']) await resetGuide(id).catch(() => undefined);
+    if (vlgObjects().length) for (const id of ['pid-namespaces', 'cgroups', 'netns', 'ovs']) await resetGuide(id).catch(() => undefined);
+  });
+
+  it('Paste types a step\'s command into the guide terminal without running it; Enter in the terminal runs it', async function () {
+    const NS = 'vlg-a';
+    const COMMAND = `ip netns add ${NS}`;
+    // A namespace left by a run that was cut off would make the "not created" half meaningless.
+    if (netnsList().includes(NS)) x('ip', 'netns', 'del', NS);
+    try {
+      const f = await openGuide(page, 5);
+      const row = f.locator('li.step[data-step="two-ns"] .command', { has: f.locator('code', { hasText: new RegExp(`^${COMMAND}$`) }) });
+      assert.equal(await row.count(), 1, 'lab 5 offers the command once');
+      await row.locator('vscode-button.paste').click();
+      // The text arrives at the prompt of the VirtLab Guide terminal...
+      const last = await until('the pasted command at the terminal prompt', async () => {
+        const lines = await terminalLines(page).catch(() => []);
+        const l = lines[lines.length - 1];
+        return l?.endsWith(`# ${COMMAND}`) ? l : undefined;
+      });
+      // (Typed before the shell's first prompt, the text is echoed once by the tty, then again after the prompt.)
+      assert.match(last, /\S+@\S+:.*# ip netns add vlg-a$/, 'the command waits after the shell prompt');
+      // ...and nothing ran: no namespace, even after a moment in which a run would have finished.
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.ok(!netnsList().includes(NS), `${NS} was not created by Paste`);
+      assert.equal((await terminalLines(page)).at(-1), last, 'no new prompt: the line was not submitted');
+      fs.mkdirSync(RESULTS_DIR, { recursive: true });
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'guide-paste.png') });
+      // Enter, typed into the terminal by the user, runs it.
+      await page.locator('.terminal-wrapper .xterm').first().click();
+      await page.keyboard.press('Enter');
+      await until(`${NS} in ip netns list`, () => netnsList().includes(NS));
+      await until('a fresh prompt after the command', async () => /# $|#$/.test((await terminalLines(page)).at(-1) ?? ''));
+    } finally {
+      if (netnsList().includes(NS)) x('ip', 'netns', 'del', NS);
+    }
+    assert.ok(!netnsList().includes(NS), 'cleaned up');
   });
 
   it('a check made to fail (Check before running the step) stays red and shows its hint', async function () {
@@ -237,5 +295,85 @@ describe('Guided labs in a served VS Code', function () {
     assert.ok(reports.some((r) => /Reset removed \d+ object/.test(r)), reports.join(' | '));
     assert.deepEqual(vlgObjects(), [], 'the machine has no vlg-prefixed object left');
     await page.screenshot({ path: path.join(RESULTS_DIR, 'guide-reset.png') });
+  });
+
+  it('a lab.md damaged in the installed extension: its panel says what failed, which file and what to do; keyboard works; Try again loads the repaired file', async function () {
+    const installed = fs.readdirSync(profile.extensions).filter((d) => d.startsWith('virtlab.virtlab-'));
+    assert.equal(installed.length, 1, `one installed VirtLab in ${profile.extensions}`);
+    const extensionDir = path.join(profile.extensions, installed[0]!);
+    // Lab 4, never opened in this session: no restored tab of it can be mistaken for the new panel.
+    const file = path.join(extensionDir, 'media/labs/04-union-fs/lab.md');
+    const original = fs.readFileSync(file, 'utf8');
+    const tab = (title: string) => page.locator('.tabs-container .tab', { hasText: title });
+    const errorState = () => webviewFrame(page, 'the error state of lab 4', () => !!document.querySelector('#load-error:not([hidden]) li.problem'));
+    try {
+      // The front matter's opening line is lost, as in a truncated or corrupted install.
+      fs.writeFileSync(file, original.replace(/^---\n/, 'front matter lost\n'));
+      // A reload starts a new extension host, which reads the installed guides again.
+      await page.reload();
+      await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible' });
+      // The list still offers lab 4, marked, and opening it shows the error state.
+      await runPaletteCommand(page, 'VirtLab: Open Guided Lab…', /Open Guided Lab/);
+      const input = page.locator('.quick-input-widget input[placeholder="Which guided lab?"]');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('4.');
+      const row = page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: '4. union-fs' }).first();
+      await row.waitFor({ state: 'visible' });
+      assert.match((await row.textContent()) ?? '', /cannot be read/);
+      await input.press('Enter');
+      const f = await errorState();
+      await tab('Guided Lab 4: cannot be read').waitFor({ state: 'visible' });
+      assert.equal(await f.locator('h1.title').textContent(), 'Guided lab 4 could not be loaded');
+      assert.deepEqual(await f.locator('#load-error li.problem').allTextContents(), [`${file}:1: must start with a front matter block (\`---\`, then id/title/summary lines, then \`---\`)`]);
+      const todo = (await f.locator('#load-error .error-steps').textContent()) ?? '';
+      assert.match(todo, /Reinstall VirtLab\./);
+      assert.match(todo, /Report it\./);
+      assert.equal(await f.locator('#load-error .extension-dir code').textContent(), extensionDir);
+      assert.equal(await f.locator('#load-error').getAttribute('role'), 'alert');
+      assert.equal(await f.locator('li.step').count(), 0, 'no step of the lab is shown');
+      assert.ok(await f.locator('.progress-row').isHidden(), 'no progress bar');
+      assert.ok(await f.locator('vscode-button#reset').isHidden(), 'no Reset button');
+      // Themed: the heading takes the theme's error colour, not the text colour.
+      const [heading, text] = await f.evaluate(() => [getComputedStyle(document.querySelector('h1.title')!).color, getComputedStyle(document.body).color]);
+      assert.notEqual(heading, text);
+      fs.mkdirSync(RESULTS_DIR, { recursive: true });
+      await page.screenshot({ path: path.join(RESULTS_DIR, 'guide-load-error.png') });
+
+      // Keyboard only: from Try again, Tab reaches Reinstall and then Copy details; Enter copies the report.
+      await f.locator('#load-error vscode-button.retry').focus();
+      const focused = () => f.evaluate(() => (document.activeElement as HTMLElement | null)?.className ?? '');
+      await page.keyboard.press('Tab');
+      assert.match(await focused(), /\breinstall\b/);
+      await page.keyboard.press('Tab');
+      assert.match(await focused(), /\bcopy-details\b/);
+      await page.keyboard.press('Enter');
+      await f.locator('#notice', { hasText: 'Copied the details' }).waitFor();
+      const copied = await page.evaluate(() => navigator.clipboard.readText());
+      assert.match(copied, /^VirtLab \d+\.\d+\.\d+: guided lab 4 \(union-fs\) could not be loaded\./);
+      assert.ok(copied.includes(`${file}:1: must start with a front matter block`), copied);
+      // The log says it once, with the same line.
+      const log = logLines(profile);
+      assert.equal(log.filter((l) => /guided labs: 1 problem\(s\) in the installed extension/.test(l)).length, 1, log.slice(-20).join('\n'));
+      assert.ok(log.includes(`${file}:1: must start with a front matter block (\`---\`, then id/title/summary lines, then \`---\`)`));
+      // Reinstall VirtLab… shows VirtLab in the Extensions view, where Uninstall and Install are.
+      await f.locator('#load-error vscode-button.reinstall').click();
+      await page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'VirtLab' }).first().waitFor({ state: 'visible' });
+
+      // The other labs still open.
+      await runPaletteCommand(page, 'VirtLab: Open Guided Lab…', /Open Guided Lab/);
+      await pickQuickItem(page, LABS[1]);
+      await guideFrame(page, 1);
+
+      // Repaired (here: the file put back; for a user: a reinstall), Try again shows the lab.
+      fs.writeFileSync(file, original);
+      await tab('Guided Lab 4: cannot be read').click();
+      await (await errorState()).locator('#load-error vscode-button.retry').click();
+      const lab4 = await guideFrame(page, 4);
+      assert.ok(await lab4.locator('#load-error').isHidden());
+      assert.ok((await lab4.locator('li.step').count()) > 0);
+      await tab('Guided Lab 4: Union file system').waitFor({ state: 'visible' });
+    } finally {
+      fs.writeFileSync(file, original);
+    }
   });
 });

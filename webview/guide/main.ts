@@ -6,6 +6,7 @@ import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import './guide.css';
 import { isGuideHostMessage, type GuideHostMessage, type GuideWebviewMessage, type WireLab, type WireStep, type WireVerdict } from '../../src/shared/guideProtocol';
+import { renderLoadError } from './loadError';
 import { button, el, inline, renderMarkdown, type Button } from './dom';
 import { parseInline } from './markdown';
 
@@ -57,7 +58,12 @@ notice.setAttribute('aria-live', 'polite');
 header.append(title, summary, progressRow, notice);
 const intro = el('div', 'intro');
 const list = el('ol', 'steps');
-app.append(header, intro, list);
+// Shown instead of the steps when the guide's file could not be read from the installed extension.
+const loadError = el('section', 'load-error');
+loadError.id = 'load-error';
+loadError.setAttribute('role', 'alert');
+loadError.hidden = true;
+app.append(header, loadError, intro, list);
 
 function commandRow(step: WireStep, index: number): HTMLElement {
   const row = el('div', 'command');
@@ -99,6 +105,10 @@ function showVerdict(v: StepView, verdict: WireVerdict | undefined): void {
 function renderLab(l: WireLab, verdicts: Record<string, WireVerdict>): void {
   lab = l;
   api.setState({ labId: l.id });
+  loadError.hidden = true;
+  loadError.replaceChildren();
+  progressRow.hidden = false;
+  title.classList.remove('error');
   title.textContent = `Guided lab ${l.number}: ${l.title}`;
   summary.textContent = l.summary;
   intro.replaceChildren(...(l.intro ? renderMarkdown(l.intro, [], () => el('div'), 1) : []));
@@ -217,6 +227,26 @@ function onHostMessage(msg: GuideHostMessage): void {
     case 'notice':
       notice.className = 'notice';
       notice.textContent = msg.text;
+      return;
+    case 'loadError':
+      // The page keeps asking for this lab after a reload; nothing of a lab is left on screen.
+      api.setState({ labId: msg.labId });
+      lab = undefined;
+      steps.clear();
+      checking.clear();
+      resetting = false;
+      list.replaceChildren();
+      intro.replaceChildren();
+      notice.textContent = '';
+      progressRow.hidden = true;
+      document.body.setAttribute('aria-busy', 'false');
+      title.classList.add('error');
+      title.textContent = msg.number ? `Guided lab ${msg.number}${msg.title ? `: ${msg.title}` : ''} could not be loaded` : 'The guided labs could not be loaded';
+      summary.textContent = 'Guide text ships inside the VirtLab extension, and a file of this installation is missing or damaged.';
+      renderLoadError(loadError, msg, (action) => post({ type: 'errorAction', action }));
+      loadError.hidden = false;
+      // How many error states this page showed: lets a test tell a new one (after Try again) from the last.
+      loadError.dataset.shown = String(Number(loadError.dataset.shown ?? 0) + 1);
       return;
   }
 }

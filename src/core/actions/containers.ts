@@ -1,4 +1,5 @@
-import Docker from 'dockerode';
+import type { ScanOptions } from '../context';
+import { localDocker } from '../docker/client';
 
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'remove';
 
@@ -6,9 +7,10 @@ export type ContainerAction = 'start' | 'stop' | 'restart' | 'remove';
 const REF = /^(?:[0-9a-f]{12,64}|[A-Za-z0-9][A-Za-z0-9_.-]{0,127})$/;
 
 /** Start, stop, restart or remove (force) one container through the Engine API, with a deadline. */
-export async function containerAction(socketPath: string, ref: string, action: ContainerAction, timeoutMs = 30000): Promise<void> {
+export async function containerAction(opts: Pick<ScanOptions, 'dockerSocket' | 'dockerSocketProblem'>, ref: string, action: ContainerAction, timeoutMs = 30000): Promise<void> {
   if (!REF.test(ref)) throw new Error(`Not a container id or name: ${JSON.stringify(ref)}`);
-  const c = new Docker({ socketPath, timeout: timeoutMs }).getContainer(ref);
+  if (opts.dockerSocketProblem || !opts.dockerSocket) throw new Error(opts.dockerSocketProblem ?? 'no Docker socket is configured');
+  const c = localDocker(opts.dockerSocket, { timeout: timeoutMs }).getContainer(ref);
   switch (action) {
     case 'start':
       await c.start();

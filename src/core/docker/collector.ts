@@ -5,7 +5,8 @@ import { detectCgroupLayout } from '../cgroup/layout';
 import type { GraphBuilder } from '../model/builder';
 import { mapPool } from '../sys/pool';
 import { shared } from '../scanMemo';
-import { dockerApi, describeDockerFailure, DockerCallError, type DockerApi } from './client';
+import { dockerApi, describeDockerFailure, DockerCallError, unusableDockerSocket, type DockerApi } from './client';
+import { describeDockerSocket } from './socket';
 import { containerFromSummary, normaliseContainerInspect, normaliseContainerList, type DockerContainer, type DockerContainerSummary } from './container-json';
 import { normaliseImageInspect, normaliseImageList, type DockerImage } from './image-json';
 import { readContainerLive, readHostNamespaces, type ContainerLive } from './live';
@@ -97,11 +98,16 @@ export async function collectDocker(api: DockerApi, opts: ScanOptions, g: GraphB
   const redo = (id: string) => inc?.markDirty(id);
   let rawContainers: unknown;
   let rawImages: unknown;
+  const unusable = unusableDockerSocket(opts);
+  if (unusable) {
+    g.source(SOURCE, unusable);
+    return;
+  }
   try {
     // The first call doubles as the liveness check: its failure is the whole source's state.
     [rawContainers, rawImages] = await Promise.all([api.listContainers(), api.listImages()]);
   } catch (e) {
-    g.source(SOURCE, describeDockerFailure(e, opts.dockerSocket));
+    g.source(SOURCE, describeDockerFailure(e, opts));
     return;
   }
   const list = normaliseContainerList(rawContainers);
@@ -195,7 +201,7 @@ export async function collectDocker(api: DockerApi, opts: ScanOptions, g: GraphB
   const running = containers.filter((c) => c.running).length;
   g.source(SOURCE, {
     state: dropped || list.bad || imageList.bad ? 'partial' : 'ok',
-    detail: `${containers.length} containers (${running} running), ${scan.images.length} images on ${opts.dockerSocket}`,
+    detail: `${containers.length} containers (${running} running), ${scan.images.length} images on ${describeDockerSocket({ path: opts.dockerSocket, from: opts.dockerSocketFrom })}`,
   });
 }
 

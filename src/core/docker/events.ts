@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import Docker from 'dockerode';
-import { toCallError } from './client';
+import { localDocker, toCallError } from './client';
 import { LineSplitter, parseEventLine } from './event-json';
 
 /** Opens the events stream; resolves once the daemon answered 200, rejects otherwise. */
@@ -26,7 +26,7 @@ export const DEFAULT_BACKOFF_MS = [1000, 2000, 4000, 8000] as const;
 /** The real connector: dockerode getEvents on a unix socket, aborted by `signal`. */
 export function dockerEventsConnector(socketPath: string, connectTimeoutMs: number): EventsConnector {
   // No client-wide `timeout`: it is an idle timeout and would cut a quiet events stream.
-  const docker = new Docker({ socketPath });
+  const docker = localDocker(socketPath);
   return async (signal) => {
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), connectTimeoutMs);

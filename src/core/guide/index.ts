@@ -5,7 +5,8 @@
  *
  * - `loadGuides(extensionRoot): GuideLab[]` reads `<extensionRoot>/media/labs/NN-name/lab.md`
  *   (format in media/labs/README.md), in order. Throws `GuideLoadError` whose `issues` name each
- *   broken file and line; `loadGuidesWithIssues` returns the sound labs plus the issues instead.
+ *   broken file and line; `loadGuidesWithIssues` returns the sound labs, the broken ones (known by
+ *   their `NN-<id>` folder, with their own issues) and every issue instead.
  * - `resolveCommand(text, cliPath, nodePath = 'node')`: the text to send to the terminal. Maps a
  *   leading `virtlab` to `<node> <cliPath>` and `{labs}` to `<extension>/media/labs` (derived from
  *   cliPath = `<extension>/dist/cli.js`). Show the user the resolved text: it is what runs.
@@ -27,7 +28,7 @@ import { GUIDE_OBJECTS, type GuideObjects } from './reset';
 import type { CheckContext, CheckResult } from './types';
 
 export type { CheckContext, CheckResult, GuideCommand, GuideLab, GuideStep, ResetReport } from './types';
-export { GuideLoadError, formatIssue, labsDir, loadGuides, loadGuidesWithIssues, parseGuide, type GuideIssue } from './loader';
+export { GuideLoadError, formatIssue, labsDir, loadGuides, loadGuidesWithIssues, parseGuide, type BrokenGuide, type GuideCatalog, type GuideIssue } from './loader';
 export { LABS_PLACEHOLDER, resolveCommand, shellWord } from './commands';
 export { resetGuide, type GuideObjects } from './reset';
 export { baseline, diffBaseline, isGuideObject, type Baseline, type BaselineDiff, type BaselineKind } from './baseline';

@@ -21,7 +21,28 @@ export class GuideLoadError extends Error {
 
 export const formatIssue = (i: GuideIssue) => `${i.file}${i.line ? `:${i.line}` : ''}: ${i.message}`;
 
-const DIR_RE = /^(\d{2})-[a-z0-9-]+$/;
+/**
+ * A lab folder whose lab.md could not be used. The folder is named `NN-<lab id>`, so the lab is
+ * still known by number and id (its panel and list entry can say which lab is broken and why).
+ */
+export interface BrokenGuide {
+  id: string;
+  number: number;
+  /** The folder, e.g. `<extension>/media/labs/06-ovs`. */
+  dir: string;
+  /** From the front matter, when that much of the file could be read. */
+  title?: string;
+  issues: GuideIssue[];
+}
+
+/** What loadGuidesWithIssues found: the sound labs, the broken ones, and every issue (also those of no one lab). */
+export interface GuideCatalog {
+  labs: GuideLab[];
+  broken: BrokenGuide[];
+  issues: GuideIssue[];
+}
+
+const DIR_RE = /^(\d{2})-([a-z][a-z0-9-]*)$/;
 const ID_RE = /^[a-z][a-z0-9-]*$/;
 const STEP_RE = /^##\s+([^:\s]+)\s*:\s*(.+?)\s*$/;
 
@@ -115,42 +136,63 @@ export function parseGuide(text: string, file: string, number: number, labsRoot?
   return { lab: { id: meta.id, number, title: meta.title, summary: meta.summary, intro: intro.join('\n').trim(), steps: out }, issues };
 }
 
-/** Every guided lab, in order, and every problem found; never throws for file content. */
-export function loadGuidesWithIssues(extensionRoot: string): { labs: GuideLab[]; issues: GuideIssue[] } {
+/** The title line of a front matter block, read leniently: a broken file may still say which lab it is. */
+function peekTitle(text: string): string | undefined {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n', 40);
+  if (lines[0]?.trim() !== '---') return undefined;
+  for (const l of lines.slice(1)) {
+    if (l.trim() === '---') return undefined;
+    const m = /^title\s*:\s*(.+?)\s*$/.exec(l);
+    if (m) return m[1].slice(0, 200);
+  }
+  return undefined;
+}
+
+/** Every guided lab, in order, the broken ones with their issues, and every problem found; never throws for file content. */
+export function loadGuidesWithIssues(extensionRoot: string): GuideCatalog {
   const root = labsDir(extensionRoot);
   const issues: GuideIssue[] = [];
   let entries: string[];
   try {
     entries = readdirSync(root).sort();
   } catch (e) {
-    return { labs: [], issues: [{ file: root, message: `cannot read the guided labs folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }] };
+    return { labs: [], broken: [], issues: [{ file: root, message: `cannot read the guided labs folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }] };
   }
   const labs: GuideLab[] = [];
+  const broken: BrokenGuide[] = [];
+  const numbers = new Map<number, string>();
   const ids = new Map<string, string>();
   for (const name of entries) {
     const dir = path.join(root, name);
+    if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
     const m = DIR_RE.exec(name);
-    if (!m || !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) continue;
+    if (!m) {
+      // A folder that looks meant as a lab but is misnamed would silently vanish from the list.
+      if (/^\d/.test(name)) issues.push({ file: dir, message: 'a lab folder is named `NN-<lab id>` (two digits, a dash, the id from its lab.md)' });
+      continue;
+    }
+    const [number, id] = [Number(m[1]), m[2]];
     const file = path.join(dir, 'lab.md');
-    let text: string;
+    const mine: GuideIssue[] = [];
+    let text: string | undefined;
     try {
       text = readFileSync(file, 'utf8');
     } catch (e) {
-      issues.push({ file, message: `missing or unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
-      continue;
+      mine.push({ file, message: `missing or unreadable (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
     }
-    const r = parseGuide(text, file, Number(m[1]), root);
-    issues.push(...r.issues);
-    if (!r.lab) continue;
-    if (ids.has(r.lab.id)) {
-      issues.push({ file, line: 2, message: `lab id "${r.lab.id}" is already used by ${ids.get(r.lab.id)}` });
-      continue;
-    }
-    ids.set(r.lab.id, file);
-    labs.push(r.lab);
+    const r = text === undefined ? undefined : parseGuide(text, file, number, root);
+    if (r) mine.push(...r.issues);
+    if (r?.lab && r.lab.id !== id) mine.push({ file, line: 2, message: `lab id "${r.lab.id}" differs from its folder's name ${name} (the folder is named NN-<lab id>)` });
+    if (numbers.has(number)) mine.push({ file: dir, message: `lab number ${m[1]} is already used by ${numbers.get(number)}` });
+    else numbers.set(number, dir);
+    if (ids.has(id)) mine.push({ file: dir, message: `lab id "${id}" is already used by ${ids.get(id)}` });
+    else ids.set(id, dir);
+    issues.push(...mine);
+    if (r?.lab && !mine.length) labs.push(r.lab);
+    else broken.push({ id, number, dir, ...(text !== undefined && peekTitle(text) ? { title: peekTitle(text) } : {}), issues: mine });
   }
   if (!labs.length && !issues.length) issues.push({ file: root, message: 'holds no guided lab (folders NN-name with a lab.md)' });
-  return { labs, issues };
+  return { labs, broken, issues };
 }
 
 /** The guided labs shipped with the extension; throws GuideLoadError (listing every problem) if any file is broken. */

@@ -14,10 +14,10 @@ const str = (o: unknown, k: string): string | undefined => (isObj(o) ? optStr(o[
 
 /** Ask the Docker Engine (GET /version, /info through dockerode) for its version and cgroup version; never throws. */
 export async function pingDocker(socketPath: string, timeoutMs: number): Promise<DockerPing> {
-  const docker = dockerClient(socketPath);
   // dockerode's typings omit abortSignal on these two, though the calls honour it.
   type Get = (o: { abortSignal: AbortSignal }) => Promise<unknown>;
   try {
+    const docker = dockerClient(socketPath);
     const [version, info] = await Promise.all([
       dockerCall('GET /version', timeoutMs, (abortSignal) => (docker.version as Get)({ abortSignal })),
       dockerCall('GET /info', timeoutMs, (abortSignal) => (docker.info as Get)({ abortSignal })),

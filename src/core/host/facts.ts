@@ -1,12 +1,13 @@
 import { constants, promises as fsp } from 'node:fs';
 import type { ScanOptions } from '../context';
 import { detectCgroupLayout } from '../cgroup/layout';
+import { describeDockerSocket } from '../docker/socket';
 import type { CgroupLayout } from '../cgroup/types';
 import { shared } from '../scanMemo';
 import { readTextOr } from '../sys/fs';
 import { which } from '../sys/which';
 import { parseCpuInfo } from './cpu';
-import { pingDocker } from './dockerPing';
+import { pingDocker, type DockerPing } from './dockerPing';
 import { detectGuest, type GuestEvidence } from './guest';
 import { memoryFact } from './memory';
 import { detectTools } from './tools';
@@ -63,6 +64,33 @@ function guestFacts(ev: GuestEvidence, cpuinfoPath: string): HostFact[] {
   return facts;
 }
 
+/** The Docker Engine row: its version, or why it is not answering; either way which socket was used and why that one. */
+function dockerFact(opts: ScanOptions, docker: DockerPing): HostFact {
+  const base = { key: 'tool.docker', group: 'tools', label: 'Docker Engine' } as const;
+  if (opts.dockerSocketProblem) {
+    return {
+      ...base,
+      value: 'DOCKER_HOST is not a local socket',
+      status: 'missing',
+      source: opts.dockerSocketProblem,
+      detail: 'container runtime; VirtLab reads the Engine API on a local unix socket only',
+      fix: 'Set virtlab.dockerSocket (or --docker-socket) to the local socket, e.g. /var/run/docker.sock, or unset DOCKER_HOST',
+    };
+  }
+  const socket = describeDockerSocket({ path: opts.dockerSocket, from: opts.dockerSocketFrom });
+  if (docker.reachable) {
+    return { ...base, value: `${docker.version ?? '?'} (API ${docker.apiVersion ?? '?'}, cgroup v${docker.cgroupVersion ?? '?'})`, status: 'ok', source: `GET /version and /info on ${socket}`, detail: `container runtime, read on ${socket}` };
+  }
+  return {
+    ...base,
+    value: docker.error === 'EACCES' ? 'no permission on the socket' : docker.error === 'ENOENT' ? 'not running (no socket)' : 'not answering',
+    status: 'missing',
+    source: `${socket}: ${docker.error}`,
+    detail: `container runtime, looked for on ${socket}`,
+    fix: docker.error === 'EACCES' ? 'Add yourself to the docker group: sudo usermod -aG docker $USER (then log in again)' : 'Start it with `sudo systemctl start docker` (or `sudo dockerd &`)',
+  };
+}
+
 /** Read every Host fact: kernel, distribution, CPU virtualization, /dev/kvm, guest layers, cgroups, tools. */
 export async function readHostFacts(opts: ScanOptions): Promise<{ facts: HostFact[]; layout: CgroupLayout; hostname?: string }> {
   const { roots } = opts;
@@ -79,7 +107,7 @@ export async function readHostFacts(opts: ScanOptions): Promise<{ facts: HostFac
     readTextOr(cpuinfoPath),
     shared(opts.memo, 'cgroup-layout', () => detectCgroupLayout(roots)),
     kvmDevice(`${roots.dev}/kvm`),
-    pingDocker(opts.dockerSocket, opts.timeoutMs),
+    opts.dockerSocketProblem ? Promise.resolve<DockerPing>({ reachable: false, error: 'not a unix socket' }) : pingDocker(opts.dockerSocket, opts.timeoutMs),
     detectTools(opts.path, opts.timeoutMs, opts.versionCacheFile),
     which('systemd-detect-virt', opts.path),
     live ? memoryFact() : Promise.resolve(undefined),
@@ -125,18 +153,7 @@ export async function readHostFacts(opts: ScanOptions): Promise<{ facts: HostFac
       detail: layout.mounts.map((m) => `v${m.version} ${m.mountPoint}${m.controllers.length ? ` [${m.controllers.join(',')}]` : ''}`).join('\n'),
       source: `${layout.source} (what is mounted at /sys/fs/cgroup, as systemd decides)`,
     },
-    docker.reachable
-      ? { key: 'tool.docker', group: 'tools', label: 'Docker Engine', value: `${docker.version ?? '?'} (API ${docker.apiVersion ?? '?'}, cgroup v${docker.cgroupVersion ?? '?'})`, status: 'ok', source: `GET /version and /info on ${opts.dockerSocket}`, detail: 'container runtime' }
-      : {
-          key: 'tool.docker',
-          group: 'tools',
-          label: 'Docker Engine',
-          value: docker.error === 'EACCES' ? 'no permission on the socket' : docker.error === 'ENOENT' ? 'not running (no socket)' : 'not answering',
-          status: 'missing',
-          source: `${opts.dockerSocket}: ${docker.error}`,
-          detail: 'container runtime',
-          fix: docker.error === 'EACCES' ? 'Add yourself to the docker group: sudo usermod -aG docker $USER (then log in again)' : 'Start it with `sudo systemctl start docker` (or `sudo dockerd &`)',
-        },
+    dockerFact(opts, docker),
     ...tools,
   ];
   return { facts, layout, hostname: hostname?.trim() };

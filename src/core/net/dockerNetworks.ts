@@ -1,5 +1,5 @@
 import type { ScanOptions } from '../context';
-import { describeDockerFailure, dockerCall, dockerClient } from '../docker/client';
+import { describeDockerFailure, dockerCall, dockerClient, unusableDockerSocket } from '../docker/client';
 import { isObj } from '../sys/json';
 
 /** A Docker network as VirtLab shows it, with the Linux bridge that implements a `bridge`-driver network. */
@@ -50,6 +50,8 @@ export type DockerNetworksResult =
 
 /** GET /networks on the Docker socket, with the scan's timeout; failures become a state, never a throw. */
 export async function readDockerNetworks(opts: ScanOptions): Promise<DockerNetworksResult> {
+  const unusable = unusableDockerSocket(opts);
+  if (unusable) return { state: 'unavailable', detail: unusable.detail ?? '', fix: unusable.fix ?? '' };
   let raw: unknown;
   try {
     // dockerode's typings omit abortSignal here, though the call honours it.
@@ -57,7 +59,7 @@ export async function readDockerNetworks(opts: ScanOptions): Promise<DockerNetwo
     raw = await dockerCall('GET /networks', opts.timeoutMs, (abortSignal) => (docker.listNetworks as (o: { abortSignal: AbortSignal }) => Promise<unknown>)({ abortSignal }));
   } catch (e) {
     // The same words as the Docker reader's state, so both sources say one thing about one daemon.
-    const s = describeDockerFailure(e, opts.dockerSocket);
+    const s = describeDockerFailure(e, opts);
     return { state: s.state === 'denied' ? 'denied' : 'unavailable', detail: s.detail ?? 'Docker could not be read', fix: s.fix ?? '' };
   }
   if (!Array.isArray(raw)) return { state: 'unavailable', detail: 'GET /networks did not return a list', fix: 'Check the Docker daemon version (`docker version`).' };

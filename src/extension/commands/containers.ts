@@ -18,7 +18,7 @@ export async function runContainerAction(store: SnapshotStore, action: Container
     if (ok !== 'Remove') return;
   }
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${VERB[action]} ${c.label}…` }, () => containerAction(store.options().dockerSocket, String(prop(c, 'id')), action));
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${VERB[action]} ${c.label}…` }, () => containerAction(store.options(), String(prop(c, 'id')), action));
   } catch (e) {
     void vscode.window.showErrorMessage(`Could not ${action} ${c.label}: ${(e as Error).message}`);
     return;

@@ -118,6 +118,14 @@ export class LabsTreeProvider implements vscode.TreeDataProvider<LabItem>, vscod
         const g = el.guide;
         const t = new vscode.TreeItem(`${g.number}. ${g.title}`, vscode.TreeItemCollapsibleState.None);
         t.id = id;
+        if (g.problem) {
+          t.description = 'cannot be read';
+          t.tooltip = `${g.summary}\n\n${g.problem}`;
+          t.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+          t.contextValue = 'guide.broken';
+          t.command = { command: 'virtlab.openGuide', title: 'Open Guided Lab', arguments: [{ labId: g.id }] };
+          return t;
+        }
         t.description = g.done === g.total ? 'done' : g.done ? `${g.done}/${g.total} steps` : undefined;
         t.tooltip = g.summary;
         t.iconPath = new vscode.ThemeIcon(g.done === g.total ? 'pass' : 'mortar-board');

@@ -140,7 +140,7 @@ describe('docker reader against the real daemon', function () {
   it('a socket nobody answers on is "unavailable", a socket without permission is "denied" (as an unprivileged user)', async () => {
     const down = await takeSnapshot(scanOptions({ dockerSocket: '/tmp/vlt-no-docker.sock' }), [dockerCollector]);
     assert.equal(down.report.sources.docker.state, 'unavailable');
-    assert.equal(down.report.sources.docker.detail, 'Docker is not running (no answer on /tmp/vlt-no-docker.sock)');
+    assert.equal(down.report.sources.docker.detail, 'Docker is not running (no answer on /tmp/vlt-no-docker.sock, from the dockerSocket option)');
     const probe = path.join(__dirname, 'denied-probe.ts');
     const r = await run('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'env', 'HOME=/tmp', process.execPath, '--import=tsx', probe, '/var/run/docker.sock'], {
       timeoutMs: 60_000,

@@ -217,7 +217,7 @@ describe('docker collector on recorded answers and a recorded /proc tree', () =>
     const down = await scan(recordedApi({ listContainers: fail('ENOENT') }));
     assert.deepEqual(down.report.sources.docker, {
       state: 'unavailable',
-      detail: 'Docker is not running (no answer on /recorded/docker.sock)',
+      detail: 'Docker is not running (no answer on /recorded/docker.sock, from the dockerSocket option)',
       fix: 'Start it with `sudo systemctl start docker` (or `sudo dockerd &` where there is no systemd).',
     });
     assert.equal(down.nodes.length, 0);

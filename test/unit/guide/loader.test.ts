@@ -144,11 +144,80 @@ describe('guide loader: parsing and broken files', () => {
   });
 
   it('duplicate lab ids are refused', () => {
-    lab('01-a', good);
-    lab('02-b', good);
+    lab('01-pid-namespaces', good);
+    lab('02-pid-namespaces', good);
     const r = loadGuidesWithIssues(dir);
     assert.equal(r.labs.length, 1);
-    assert.match(r.issues[0].message, /already used/);
+    assert.equal(r.issues.length, 1);
+    assert.match(r.issues[0].message, /lab id "pid-namespaces" is already used by .*01-pid-namespaces$/);
+    assert.deepEqual(r.broken.map((b) => [b.id, b.number]), [['pid-namespaces', 2]]);
+  });
+
+  // A broken lab is still known by its folder, with its own issues.
+  const labDir = (name: string) => path.join(dir, 'media/labs', name);
+
+  it('one damaged file: the other labs load, the broken one is listed by number, id and title with only its issues', () => {
+    lab('01-pid-namespaces', good);
+    lab('06-ovs', good.replace('id: pid-namespaces', 'id: ovs').replace('## run: Run it', 'Run it, without a heading'));
+    const r = loadGuidesWithIssues(dir);
+    assert.deepEqual(r.labs.map((l) => l.id), ['pid-namespaces']);
+    assert.equal(r.broken.length, 1);
+    const b = r.broken[0];
+    assert.deepEqual([b.id, b.number, b.dir, b.title], ['ovs', 6, labDir('06-ovs'), 'T']);
+    assert.ok(b.issues.length > 0);
+    assert.ok(b.issues.every((i) => i.file === path.join(labDir('06-ovs'), 'lab.md')), JSON.stringify(b.issues));
+    assert.deepEqual(r.issues, b.issues, 'every issue belongs to the broken lab');
+  });
+
+  it('a garbage file: no title, an issue at line 1 that says what a lab.md starts with', () => {
+    lab('03-cgroups', '\u0000\u0001 PNG garbage \n## x');
+    const b = loadGuidesWithIssues(dir).broken[0];
+    assert.deepEqual([b.id, b.number, b.title], ['cgroups', 3, undefined]);
+    assert.deepEqual(b.issues, [{ file: path.join(labDir('03-cgroups'), 'lab.md'), line: 1, message: 'must start with a front matter block (`---`, then id/title/summary lines, then `---`)' }]);
+  });
+
+  it('an empty file and a missing file are broken labs too', () => {
+    lab('01-empty', '');
+    lab('02-gone');
+    const r = loadGuidesWithIssues(dir);
+    assert.deepEqual(r.broken.map((b) => [b.id, b.issues.map((i) => i.message)]), [
+      ['empty', ['must start with a front matter block (`---`, then id/title/summary lines, then `---`)']],
+      ['gone', ['missing or unreadable (ENOENT)']],
+    ]);
+  });
+
+  it('the lab id must match its folder name; a misnamed lab folder is reported, not skipped', () => {
+    lab('01-pid', good);
+    lab('2-forgotten', good);
+    const r = loadGuidesWithIssues(dir);
+    assert.deepEqual(r.labs, []);
+    assert.deepEqual(r.broken.map((b) => b.id), ['pid']);
+    assert.ok(r.issues.some((i) => i.message === 'lab id "pid-namespaces" differs from its folder\'s name 01-pid (the folder is named NN-<lab id>)'), JSON.stringify(r.issues));
+    assert.ok(r.issues.some((i) => i.file === labDir('2-forgotten') && /named `NN-<lab id>`/.test(i.message)), JSON.stringify(r.issues));
+  });
+
+  it('GuideLoadError lists every issue as file:line: message', () => {
+    lab('01-pid-namespaces', good);
+    lab('02-gone');
+    lab('03-x', '# no front matter\n');
+    const e = (() => {
+      try {
+        loadGuides(dir);
+      } catch (x) {
+        return x;
+      }
+      return undefined;
+    })();
+    assert.ok(e instanceof GuideLoadError);
+    assert.equal(
+      e.message,
+      [
+        'The guided labs could not be read:',
+        `${path.join(labDir('02-gone'), 'lab.md')}: missing or unreadable (ENOENT)`,
+        `${path.join(labDir('03-x'), 'lab.md')}:1: must start with a front matter block (\`---\`, then id/title/summary lines, then \`---\`)`,
+      ].join('\n'),
+    );
+    assert.equal(e.issues.length, 2);
   });
 });
 

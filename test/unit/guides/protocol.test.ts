@@ -19,6 +19,7 @@ describe('guide protocol guards', () => {
       assert.ok(isGuideWebviewMessage({ type: 'runCommand', stepId: 'run-container', index: MAX_COMMANDS - 1, enter: false }));
       assert.ok(isGuideWebviewMessage({ type: 'check', stepId: 'run-container' }));
       assert.ok(isGuideWebviewMessage({ type: 'markDone', stepId: 'read.me_1' }));
+      for (const action of ['retry', 'reinstall', 'copyDetails', 'showLog']) assert.ok(isGuideWebviewMessage({ type: 'errorAction', action }), action);
     });
 
     const bad: [string, unknown][] = [
@@ -46,6 +47,10 @@ describe('guide protocol guards', () => {
       ['a step id that is an object', { type: 'markDone', stepId: { id: 's' } }],
       ['check with an extra command', { type: 'check', stepId: 's', command: 'x' }],
       ['a prototype-polluting key', JSON.parse('{"type":"ready","__proto__":{"x":1}}')],
+      ['an error action the page does not have', { type: 'errorAction', action: 'runShell' }],
+      ['an error action with a command', { type: 'errorAction', action: 'reinstall', command: 'workbench.action.terminal.sendSequence' }],
+      ['an error action without its action', { type: 'errorAction' }],
+      ['an error action given as a list', { type: 'errorAction', action: ['retry'] }],
     ];
     for (const [what, msg] of bad) it(`refuses ${what}`, () => assert.equal(isGuideWebviewMessage(msg), false));
   });
@@ -61,6 +66,9 @@ describe('guide protocol guards', () => {
       assert.ok(isGuideHostMessage({ type: 'verdict', stepId: 'vf', verdict: { ok: true, detail: 'VF seen', simulated: true } }));
       assert.ok(isGuideHostMessage({ type: 'resetDone', removed: ['container vlg-pid'], left: [{ object: 'netns vlgx', error: 'busy' }] }));
       assert.ok(isGuideHostMessage({ type: 'notice', text: 'Reset failed' }));
+      const problem = { file: '/ext/media/labs/06-ovs/lab.md', line: 1, message: 'must start with a front matter block' };
+      assert.ok(isGuideHostMessage({ type: 'loadError', labId: 'ovs', number: 6, title: 'Virtual switches', problems: [problem], extensionDir: '/ext' }));
+      assert.ok(isGuideHostMessage({ type: 'loadError', labId: 'guided.labs', problems: [{ file: '/ext/media/labs', message: 'cannot read the guided labs folder (ENOENT)' }], extensionDir: '/ext' }));
     });
 
     const bad: [string, unknown][] = [
@@ -75,6 +83,11 @@ describe('guide protocol guards', () => {
       ['busy of something else', { type: 'busy', what: 'shell', busy: true }],
       ['a reset report with a bad left entry', { type: 'resetDone', removed: [], left: ['x'] }],
       ['progress that is not a list', { type: 'progress', done: 'run-container' }],
+      ['a load error without problems', { type: 'loadError', labId: 'ovs', extensionDir: '/ext' }],
+      ['a load error with a bad lab id', { type: 'loadError', labId: '../ovs', problems: [], extensionDir: '/ext' }],
+      ['a load error problem with line 0', { type: 'loadError', labId: 'ovs', problems: [{ file: 'f', line: 0, message: 'm' }], extensionDir: '/ext' }],
+      ['a load error problem as a string', { type: 'loadError', labId: 'ovs', problems: ['f: m'], extensionDir: '/ext' }],
+      ['a load error without the extension folder', { type: 'loadError', labId: 'ovs', problems: [] }],
     ];
     for (const [what, msg] of bad) it(`refuses ${what}`, () => assert.equal(isGuideHostMessage(msg), false));
   });
