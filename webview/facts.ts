@@ -1,6 +1,7 @@
 // What the side panel shows for a node: its facts as key/value rows (with the file or tool each
 // value came from, where the graph records it) and the host commands that apply to it. Pure, so
 // the rules are unit-tested; the DOM side (details.ts) only ever sets textContent.
+import { EXTERNAL_IDS_SOURCE, externalIdPairs } from '../src/shared/externalIds';
 import type { AllowedCommand, GraphNode, MetricsKind } from '../src/shared/protocol';
 import type { GraphModel } from './model';
 
@@ -18,6 +19,8 @@ export interface NodeAction {
 const MAX_VALUE = 400;
 /** Props that are large lists better read in the tree or the dedicated command. */
 const SKIP = new Set(['pids', 'fdb', 'flows', 'macTable', 'graphDriver', 'overlay', 'cgroupMounts']);
+/** Props shown by ovsRows instead of the generic spread. */
+const OVS_OWN = new Set(['externalIds', 'externalIdsProblem']);
 
 function short(s: string): string {
   return s.length > MAX_VALUE ? `${s.slice(0, MAX_VALUE)}…` : s;
@@ -59,9 +62,51 @@ export function factRows(n: GraphNode, model?: GraphModel): FactRow[] {
     }
     rows.push({ key, value: short(render(v)) });
   };
-  for (const [k, v] of Object.entries(n.props)) if (!SKIP.has(k)) add(k, v, 0);
+  const ovs = n.kind === 'ovs-bridge' || n.kind === 'ovs-port';
+  for (const [k, v] of Object.entries(n.props)) {
+    if (SKIP.has(k) || (ovs && OVS_OWN.has(k))) continue;
+    add(k, n.kind === 'ovs-port' && k === 'interfaces' ? withoutExternalIds(v) : v, 0);
+  }
+  if (ovs) rows.push(...ovsRows(n));
+  // A kernel interface that is an OVS port is drawn instead of the port: show the port's ids on it.
+  if (n.kind === 'interface' && model) for (const p of model.sourcesOf(n.id, 'ovs-interface')) rows.push(...ovsRows(p, n.props.name));
   if (n.kind === 'host' && model) {
     for (const f of model.targets(n.id, 'has-fact')) rows.push({ key: f.label, value: short(render(f.props.value ?? f.props.text ?? '')), source: typeof f.props.source === 'string' ? f.props.source : undefined });
+  }
+  return rows;
+}
+
+/** An OVS port's interfaces with their external_ids taken out (ovsRows shows those one per row). */
+function withoutExternalIds(v: unknown): unknown {
+  if (!Array.isArray(v)) return v;
+  return v.map((i) => {
+    if (typeof i !== 'object' || i === null) return i;
+    const { externalIds: _ids, externalIdsProblem: _p, ...rest } = i as Record<string, unknown>;
+    return rest;
+  });
+}
+
+/**
+ * OVS external_ids, one row per key, sourced with the table they were read from: on a bridge or
+ * port `external_ids:iface-id`, for a port's interfaces `Interface vnet0 external_ids:iface-id`.
+ * Seen from the kernel interface `asIface` (the port's interface of that name), `OVS Port …` and
+ * `OVS Interface …`. Values are shown whole: the reader already bounded them (EXTERNAL_IDS_LIMITS).
+ */
+function ovsRows(n: GraphNode, asIface?: unknown): FactRow[] {
+  const rows: FactRow[] = [];
+  const one = (ids: unknown, problem: unknown, prefix: string, source: string) => {
+    for (const [k, v] of externalIdPairs(ids)) rows.push({ key: `${prefix}external_ids:${k}`, value: v, source });
+    if (typeof problem === 'string' && problem) rows.push({ key: `${prefix}external_ids (not all kept)`, value: short(problem), source });
+  };
+  const bridge = n.kind === 'ovs-bridge';
+  one(n.props.externalIds, n.props.externalIdsProblem, asIface === undefined ? '' : 'OVS Port ', bridge ? EXTERNAL_IDS_SOURCE.bridge : EXTERNAL_IDS_SOURCE.port);
+  if (n.kind === 'ovs-port' && Array.isArray(n.props.interfaces)) {
+    for (const i of n.props.interfaces as unknown[]) {
+      if (typeof i !== 'object' || i === null) continue;
+      const r = i as Record<string, unknown>;
+      if (asIface !== undefined && r.name !== asIface) continue;
+      one(r.externalIds, r.externalIdsProblem, asIface === undefined ? `Interface ${String(r.name ?? '?')} ` : 'OVS Interface ', EXTERNAL_IDS_SOURCE.interface);
+    }
   }
   return rows;
 }

@@ -101,7 +101,7 @@ describe('injection: hostile names on the real machine, through discovery and th
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('shows every hostile label, argument, alias, netns name and OVS port name verbatim in the snapshot', () => {
+  it('shows every hostile label, argument, alias, netns name, OVS port name and external_id verbatim in the snapshot', () => {
     const ctr = snap.nodes.find((n) => n.kind === 'container' && n.label.includes(CTR));
     assert.ok(ctr, 'the container is in the snapshot');
     const labels = ctr.props.labels as Record<string, string>;
@@ -122,6 +122,9 @@ describe('injection: hostile names on the real machine, through discovery and th
     for (const n of netnsMade) count(nsfs.has(`/run/netns/${n}`), `netns ${JSON.stringify(n)}`);
     const ports = new Set(snap.nodes.filter((n) => n.kind === 'ovs-port').map((n) => String(n.props.name ?? n.label)));
     for (const n of HOSTILE_IFNAMES.slice(0, 4)) count(ports.has(n), `ovs port ${JSON.stringify(n)}`);
+    // external_ids as `ovs-vsctl get bridge` would print them, read back from the bridge node.
+    const ids = snap.nodes.find((n) => n.id === `ovs-bridge:${BR}`)?.props.externalIds as Record<string, string> | undefined;
+    for (const [i, h] of HOSTILE.entries()) count(ids?.[`vlr9a-k${i}`] === h, `ovs external_ids:vlr9a-k${i} ${JSON.stringify(h)}`);
     notes['netns names accepted by ip'] = `${netnsMade.length}/${HOSTILE_NETNS.length}`;
     assert.deepEqual(failures, []);
     assert.ok(json.length > 0);
@@ -144,6 +147,8 @@ describe('injection: hostile names on the real machine, through discovery and th
     const cliSnap = JSON.parse(r.stdout) as Snapshot;
     const labels = cliSnap.nodes.find((n) => n.kind === 'container' && n.label.includes(CTR))?.props.labels as Record<string, string> | undefined;
     count(!!labels && HOSTILE.every((h, i) => labels[`vlr9a.k${i}`] === h), 'the CLI snapshot carries the labels verbatim');
+    const ids = cliSnap.nodes.find((n) => n.id === `ovs-bridge:${BR}`)?.props.externalIds as Record<string, string> | undefined;
+    count(!!ids && HOSTILE.every((h, i) => ids[`vlr9a-k${i}`] === h), 'the CLI snapshot carries the OVS external_ids verbatim');
     const marks = markersFound(work);
     notes['marker files'] = marks.length;
     count(marks.length === 0, `marker files: ${marks.join(', ')}`);

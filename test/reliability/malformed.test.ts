@@ -223,6 +223,18 @@ describe('malformed input: tool output and API answers, mutated, through the par
     }
   });
 
+  it('`ovs-vsctl --format=json` with external_ids on bridges, ports and interfaces (one recorded answer)', async () => {
+    // The five documents of one real call: Bridge (70+ pairs on vlxbr1), Port and Interface (libvirt-style ids) mutated.
+    const docs = rec('ovs/vsctl-external-ids.jsonl').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    for (const i of [1, 2, 3]) {
+      const mutants = jsonMutants(rng(SEED + 15 + i), docs[i], { huge: i === 1 });
+      await parserCases('ovs-vsctl external_ids', mutants, (text) => {
+        const decoded = decodeOvsTables(docs.map((x, j) => (j === i ? text.replace(/\n/g, ' ') : JSON.stringify(x))).join('\n'));
+        return { decoded, config: buildOvsConfig(decoded) };
+      }, (v) => (v as { decoded: unknown[] }).decoded.some((x) => x === undefined) || (v as { config: { problems: string[] } }).config.problems.length > 0);
+    }
+  });
+
   it('`ovs-ofctl dump-flows`, `ovs-appctl fdb/show`, `ovs-appctl dpif/show` text', async () => {
     const flows = rec('ovs/dump-flows.txt');
     const flowMutants = textMutants(rng(SEED + 20), flows, { huge: true });

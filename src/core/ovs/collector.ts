@@ -32,6 +32,8 @@ function addPort(g: GraphBuilder, br: OvsBridge, p: OvsPort, netnsInode: number 
     trunks: p.trunks,
     vlanMode: p.vlanMode,
     interfaces: p.interfaces,
+    externalIds: p.externalIds,
+    externalIdsProblem: p.externalIdsProblem,
     netnsInode,
   });
   g.edge(id, `ovs-bridge:${br.name}`, 'ovs-port');
@@ -61,6 +63,7 @@ export async function collectOvs(opts: ScanOptions, g: GraphBuilder): Promise<vo
   const dps = Array.isArray(dpsOrErr) ? dpsOrErr : undefined;
   let partial = config.problems.length > 0;
   for (const p of config.problems) g.skip({ source: 'ovs', reason: p });
+  for (const t of config.trimmed) g.skip({ source: 'ovs', path: 'ovs-vsctl list Bridge,Port,Interface', reason: t });
   if (!dps) {
     partial = true;
     g.skip({ source: 'ovs', path: 'ovs-appctl dpif/show', reason: (dpsOrErr as { error: string }).error });
@@ -89,6 +92,8 @@ export async function collectOvs(opts: ScanOptions, g: GraphBuilder): Promise<vo
         protocols: br.protocols,
         controllers: br.controllers.map((c) => ({ target: c.target, isConnected: c.isConnected, role: c.role })),
         ports: br.ports.length,
+        externalIds: br.externalIds,
+        externalIdsProblem: br.externalIdsProblem,
         netnsInode,
       };
       if ('flows' in flows) {

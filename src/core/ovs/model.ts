@@ -1,8 +1,22 @@
-import { bool, int, map, str, strs, type OvsRow, type OvsTable } from './ovsdb';
+import { bool, int, map, str, stringMap, strs, type OvsRow, type OvsTable, type StringMapLimits } from './ovsdb';
 
 /** Open vSwitch configuration joined from the Open_vSwitch, Bridge, Port, Interface and Controller tables. */
 
-export interface OvsInterface {
+/**
+ * The `external_ids` column of a Bridge, Port or Interface row: free text other programs store on
+ * it (libvirt and OpenStack put `iface-id`, `attached-mac`, `vm-id`/`vm-uuid`, `iface-status` on
+ * interfaces; VirtLab's labs put `virtlab-lab`/`virtlab-switch`/`virtlab-port`). Only string keys
+ * and values, bounded by EXTERNAL_IDS_LIMITS; `externalIdsProblem` says what was not kept.
+ */
+export interface WithExternalIds {
+  externalIds: Record<string, string>;
+  externalIdsProblem?: string;
+}
+
+/** Bounds on one row's external_ids (libvirt and OpenStack set about five short ones per interface). */
+export const EXTERNAL_IDS_LIMITS: StringMapLimits = { entries: 64, keyChars: 256, valueChars: 1024 };
+
+export interface OvsInterface extends WithExternalIds {
   uuid: string;
   name: string;
   /** OVSDB's empty type means a plain system (kernel or netdev) device; written out as `system`. */
@@ -17,7 +31,7 @@ export interface OvsInterface {
   statistics: Record<string, number>;
 }
 
-export interface OvsPort {
+export interface OvsPort extends WithExternalIds {
   uuid: string;
   name: string;
   tag?: number;
@@ -33,7 +47,7 @@ export interface OvsController {
   role?: string;
 }
 
-export interface OvsBridge {
+export interface OvsBridge extends WithExternalIds {
   uuid: string;
   name: string;
   /** As configured: `netdev` = userspace datapath, `system` (or empty in the DB) = kernel module. */
@@ -54,14 +68,16 @@ export interface OvsConfig {
   bridges: OvsBridge[];
   /** Rows that could not be decoded or referenced a row that is not there. */
   problems: string[];
+  /** Values left out or cut on purpose (EXTERNAL_IDS_LIMITS): counted, but the read itself was complete. */
+  trimmed: string[];
 }
 
 /** The columns read per table (one ovs-vsctl call lists all five, in this order). */
 export const OVS_TABLE_COLUMNS: [table: string, columns: string][] = [
   ['Open_vSwitch', '_uuid,ovs_version,db_version,datapath_types,bridges'],
-  ['Bridge', '_uuid,name,datapath_type,datapath_id,fail_mode,stp_enable,protocols,controller,ports'],
-  ['Port', '_uuid,name,tag,trunks,vlan_mode,interfaces'],
-  ['Interface', '_uuid,name,type,ofport,options,mac_in_use,mtu,link_state,admin_state,error,statistics'],
+  ['Bridge', '_uuid,name,datapath_type,datapath_id,fail_mode,stp_enable,protocols,controller,ports,external_ids'],
+  ['Port', '_uuid,name,tag,trunks,vlan_mode,interfaces,external_ids'],
+  ['Interface', '_uuid,name,type,ofport,options,mac_in_use,mtu,link_state,admin_state,error,statistics,external_ids'],
   ['Controller', '_uuid,target,is_connected,role'],
 ];
 
@@ -74,7 +90,31 @@ function byUuid(t: OvsTable | undefined): Map<string, OvsRow> {
   return m;
 }
 
-function toInterface(r: OvsRow): OvsInterface {
+/** Where a row's notes go: malformed input (a problem: the source is partial) and deliberate caps (a skip only). */
+interface Notes {
+  problems: string[];
+  trimmed: string[];
+}
+
+/** A row's external_ids, validated; what did not fit is named in `notes` and on the row itself. */
+function externalIds(r: OvsRow, what: string, notes: Notes): WithExternalIds {
+  const m = stringMap(r, 'external_ids', EXTERNAL_IDS_LIMITS);
+  const L = EXTERNAL_IDS_LIMITS;
+  const bad = [m.notAMap && 'not a map (ignored)', m.wrongType && `${m.wrongType} pair(s) whose key or value is not a string dropped`];
+  const capped = [
+    m.longKeys && `${m.longKeys} key(s) longer than ${L.keyChars} characters dropped`,
+    m.overCount && `${m.overCount} pair(s) beyond the first ${L.entries} not kept`,
+    m.cutValues && `${m.cutValues} value(s) cut to ${L.valueChars} characters`,
+  ];
+  const text = (xs: (string | number | false)[]) => xs.filter((x): x is string => typeof x === 'string' && x !== '').join('; ');
+  const [badText, cappedText] = [text(bad), text(capped)];
+  if (badText) notes.problems.push(`${what}: external_ids ${badText}`);
+  if (cappedText) notes.trimmed.push(`${what}: external_ids ${cappedText}`);
+  const all = text([badText, cappedText]);
+  return all ? { externalIds: m.value, externalIdsProblem: `external_ids ${all}` } : { externalIds: m.value };
+}
+
+function toInterface(r: OvsRow, notes: Notes): OvsInterface {
   const statistics: Record<string, number> = {};
   for (const [k, v] of Object.entries(map(r, 'statistics'))) {
     const n = Number(v);
@@ -94,6 +134,7 @@ function toInterface(r: OvsRow): OvsInterface {
     adminState: str(r, 'admin_state'),
     error: str(r, 'error'),
     statistics,
+    ...externalIds(r, `interface ${str(r, 'name') ?? str(r, '_uuid')}`, notes),
   };
 }
 
@@ -101,10 +142,12 @@ function toInterface(r: OvsRow): OvsInterface {
 export function buildOvsConfig(tables: (OvsTable | undefined)[]): OvsConfig {
   const [ovsT, brT, portT, ifT, ctlT] = tables;
   const problems: string[] = [];
+  const notes: Notes = { problems, trimmed: [] };
   OVS_TABLE_COLUMNS.forEach(([name], i) => {
     const t = tables[i];
     if (!t) problems.push(`table ${name}: missing or not OVSDB JSON`);
     else if (t.badRows) problems.push(`table ${name}: ${t.badRows} row(s) could not be decoded`);
+    for (const [col, n] of Object.entries(t?.badCells ?? {})) problems.push(`table ${name}: ${col} of ${n} row(s) could not be decoded (left out)`);
   });
   const ports = byUuid(portT);
   const ifaces = byUuid(ifT);
@@ -128,7 +171,7 @@ export function buildOvsConfig(tables: (OvsTable | undefined)[]): OvsConfig {
       const interfaces: OvsInterface[] = [];
       for (const iid of strs(p, 'interfaces')) {
         const i = ifaces.get(iid);
-        if (i) interfaces.push(toInterface(i));
+        if (i) interfaces.push(toInterface(i, notes));
         else problems.push(`port ${str(p, 'name') ?? pid}: interface ${iid} not in the Interface table`);
       }
       bridgePorts.push({
@@ -138,6 +181,7 @@ export function buildOvsConfig(tables: (OvsTable | undefined)[]): OvsConfig {
         trunks: strs(p, 'trunks').map(Number).filter(Number.isFinite),
         vlanMode: str(p, 'vlan_mode'),
         interfaces,
+        ...externalIds(p, `port ${str(p, 'name') ?? pid}`, notes),
       });
     }
     const controllers: OvsController[] = [];
@@ -156,6 +200,7 @@ export function buildOvsConfig(tables: (OvsTable | undefined)[]): OvsConfig {
       protocols: strs(b, 'protocols'),
       controllers,
       ports: bridgePorts.sort((x, y) => x.name.localeCompare(y.name)),
+      ...externalIds(b, `bridge ${name}`, notes),
     });
   }
   bridges.sort((x, y) => x.name.localeCompare(y.name));
@@ -165,5 +210,6 @@ export function buildOvsConfig(tables: (OvsTable | undefined)[]): OvsConfig {
     datapathTypes: root ? strs(root, 'datapath_types') : [],
     bridges,
     problems,
+    trimmed: notes.trimmed,
   };
 }

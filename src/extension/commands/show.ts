@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { GraphNode } from '../../core/model/graph';
 import { bytes } from '../trees/spec';
 import { code, md, type DetailsDocuments } from '../details';
+import { externalIdPairs } from '../../shared/externalIds';
 import type { SnapshotStore } from '../snapshotStore';
 import { GraphIndex, prop } from '../trees/index';
 import type { RowSpec } from '../trees/spec';
@@ -66,7 +67,11 @@ export function flowsMarkdown(n: GraphNode): string {
   const macs = prop<{ mac: string; vlan: number; port: string; portName?: string; ageSec?: number }[]>(n, 'macTable') ?? [];
   lines.push('', '## MAC table', '', '| MAC | VLAN | port | age (s) |', '|---|---|---|---|');
   for (const m of macs) lines.push(`| ${code(m.mac)} | ${m.vlan ?? ''} | ${md(m.portName ?? m.port)} | ${m.ageSec ?? 'static'} |`);
-  lines.push('', `Source: ${code(`ovs-ofctl dump-flows ${n.label}`)}, ${code(`ovs-appctl fdb/show ${n.label}`)}`);
+  const ids = externalIdPairs(prop(n, 'externalIds'));
+  lines.push('', '## external_ids', '', ids.length ? 'What other programs (libvirt, OpenStack, OVN, VirtLab labs) stored on the bridge.' : 'None set.');
+  if (ids.length) lines.push('', '| key | value |', '|---|---|', ...ids.map(([k, v]) => `| ${md(k)} | ${md(v)} |`));
+  if (prop(n, 'externalIdsProblem')) lines.push('', md(prop(n, 'externalIdsProblem')));
+  lines.push('', `Source: ${code(`ovs-ofctl dump-flows ${n.label}`)}, ${code(`ovs-appctl fdb/show ${n.label}`)}, ${code('ovs-vsctl list Bridge')}`);
   return lines.join('\n');
 }
 

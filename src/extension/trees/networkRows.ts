@@ -1,4 +1,5 @@
 import type { GraphNode, Snapshot } from '../../core/model/graph';
+import { externalIdLines } from '../../shared/externalIds';
 import { GraphIndex, prop } from './index';
 import { icon, messageRow, tooltip, type RowSpec } from './spec';
 
@@ -48,6 +49,15 @@ function linuxBridges(g: GraphIndex): RowSpec[] {
   });
 }
 
+/** The port's own external_ids, then each of its interfaces' (where libvirt and OpenStack put iface-id, attached-mac, vm-id). */
+function ovsPortExternalIdLines(p: GraphNode): string[] {
+  const ifaces = prop<{ name?: unknown; externalIds?: unknown; externalIdsProblem?: unknown }[]>(p, 'interfaces') ?? [];
+  return [
+    ...externalIdLines(prop(p, 'externalIds'), prop(p, 'externalIdsProblem'), 'Port '),
+    ...(Array.isArray(ifaces) ? ifaces : []).flatMap((i) => externalIdLines(i?.externalIds, i?.externalIdsProblem, `Interface ${String(i?.name ?? '?')} `)),
+  ];
+}
+
 function ovsBridges(g: GraphIndex): RowSpec[] {
   return g.ofKind('ovs-bridge').map((b) => {
     const base = `net/${b.id}`;
@@ -58,7 +68,11 @@ function ovsBridges(g: GraphIndex): RowSpec[] {
       id: base,
       label: b.label,
       description: `Open vSwitch · ${ports.length} ports · ${flows} flows · ${dp === 'netdev' ? 'userspace datapath' : 'kernel datapath'}`,
-      tooltip: tooltip(`OVS bridge ${b.label}`, [`A programmable switch: OpenFlow rules decide what happens to each packet. Fail mode ${prop<string>(b, 'failMode')}.`, prop<string>(b, 'datapathProblem')], ['ovs-vsctl --format=json list Bridge', `ovs-ofctl dump-flows ${b.label}`]),
+      tooltip: tooltip(
+        `OVS bridge ${b.label}`,
+        [`A programmable switch: OpenFlow rules decide what happens to each packet. Fail mode ${prop<string>(b, 'failMode')}.`, prop<string>(b, 'datapathProblem'), ...externalIdLines(prop(b, 'externalIds'), prop(b, 'externalIdsProblem'))],
+        ['ovs-vsctl --format=json list Bridge', `ovs-ofctl dump-flows ${b.label}`],
+      ),
       icon: icon('type-hierarchy'),
       contextValue: 'ovsBridge',
       nodeId: b.id,
@@ -68,7 +82,7 @@ function ovsBridges(g: GraphIndex): RowSpec[] {
           id: `${base}/${p.id}`,
           label: p.label,
           description: [`port ${prop<number>(p, 'ofport') ?? '?'}`, prop<string>(p, 'type'), vx && `VNI ${prop<number>(vx, 'vni')} → ${(prop<Record<string, string>>(p, 'options') ?? {}).remote_ip ?? ''}`, prop<number>(p, 'tag') !== undefined && `VLAN ${prop<number>(p, 'tag')}`].filter(Boolean).join(' · '),
-          tooltip: tooltip(`OVS port ${p.label}`, [`type ${prop<string>(p, 'type')}`, JSON.stringify(prop(p, 'options') ?? {})], ['ovs-vsctl --format=json list Port,Interface']),
+          tooltip: tooltip(`OVS port ${p.label}`, [`type ${prop<string>(p, 'type')}`, JSON.stringify(prop(p, 'options') ?? {}), ...ovsPortExternalIdLines(p)], ['ovs-vsctl --format=json list Port,Interface']),
           icon: icon('plug'),
           contextValue: 'ovsPort',
           nodeId: p.id,
