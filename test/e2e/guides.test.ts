@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import type { Frame, Locator, Page } from 'playwright-core';
 import { resetGuide } from '../../src/core/guide';
 import { logLines } from '../reliability/workbench-rel';
-import { openWorkbench, pickQuickItem, prepareProfile, RESULTS_DIR, runPaletteCommand, screenshotIfFailed, showVirtLab, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, webviewFrame, writeTheme, type Browsing, type Profile, type Server } from './workbench';
+import { openQuickPick, openWorkbench, prepareProfile, RESULTS_DIR, screenshotIfFailed, showVirtLab, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, webviewFrame, writeTheme, type Browsing, type Profile, type Server } from './workbench';
 
 const VSIX = process.env.VIRTLAB_GUIDES_VSIX ?? VIRTLAB_VSIX;
 /** A check may run before the terminal finished the step's commands: ask again, as a student would. */
@@ -56,9 +56,8 @@ function guideFrame(page: Page, n: number): Promise<Frame> {
 }
 
 async function openGuide(page: Page, n: keyof typeof LABS): Promise<Frame> {
-  await runPaletteCommand(page, 'VirtLab: Open Guided Lab…', /Open Guided Lab/);
-  await page.locator('.quick-input-widget input[placeholder="Which guided lab?"]').waitFor({ state: 'visible' });
-  await pickQuickItem(page, LABS[n]);
+  const { input } = await openQuickPick(page, 'VirtLab: Open Guided Lab…', /Open Guided Lab/, LABS[n]);
+  await input.press('Enter');
   return guideFrame(page, n);
 }
 
@@ -313,12 +312,8 @@ describe('Guided labs in a served VS Code', function () {
       await page.reload();
       await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible' });
       // The list still offers lab 4, marked, and opening it shows the error state.
-      await runPaletteCommand(page, 'VirtLab: Open Guided Lab…', /Open Guided Lab/);
-      const input = page.locator('.quick-input-widget input[placeholder="Which guided lab?"]');
-      await input.waitFor({ state: 'visible' });
-      await input.fill('4.');
-      const row = page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: '4. union-fs' }).first();
-      await row.waitFor({ state: 'visible' });
+      const { input, row } = await openQuickPick(page, 'VirtLab: Open Guided Lab…', /Open Guided Lab/, '4. union-fs');
+      assert.equal(await input.getAttribute('placeholder'), 'Which guided lab?');
       assert.match((await row.textContent()) ?? '', /cannot be read/);
       await input.press('Enter');
       const f = await errorState();
@@ -360,9 +355,7 @@ describe('Guided labs in a served VS Code', function () {
       await page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'VirtLab' }).first().waitFor({ state: 'visible' });
 
       // The other labs still open.
-      await runPaletteCommand(page, 'VirtLab: Open Guided Lab…', /Open Guided Lab/);
-      await pickQuickItem(page, LABS[1]);
-      await guideFrame(page, 1);
+      await openGuide(page, 1);
 
       // Repaired (here: the file put back; for a user: a reinstall), Try again shows the lab.
       fs.writeFileSync(file, original);

@@ -242,13 +242,32 @@ export async function runPaletteCommand(page: Page, title: string, rowText: stri
   }
 }
 
-/** In a quick pick a command opened: filter down to the row holding `text`, then take it with Enter. */
-export async function pickQuickItem(page: Page, text: string): Promise<void> {
+/** Filter the open quick pick to the row holding `text`; the row and input, still open. */
+async function filterQuickPick(page: Page, text: string, timeout?: number): Promise<{ input: Locator; row: Locator }> {
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(text);
-  await page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: text }).first().waitFor({ state: 'visible' });
-  await input.press('Enter');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(text, { timeout });
+  const row = page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout });
+  return { input, row };
+}
+
+/**
+ * Run the palette command `title`, which opens a quick pick, and filter that to the row holding
+ * `item`; resolves with the row and the input, the pick still open. A quick pick closes when focus
+ * moves, as it does while a reloaded window restores its webviews and terminals: then the command
+ * is run again.
+ */
+export async function openQuickPick(page: Page, title: string, rowText: string | RegExp, item: string): Promise<{ input: Locator; row: Locator }> {
+  const deadline = Date.now() + SLOW_MS;
+  for (;;) {
+    await runPaletteCommand(page, title, rowText);
+    const got = await filterQuickPick(page, item, 15_000).catch((e: Error) => e);
+    if (!(got instanceof Error)) return got;
+    if (Date.now() > deadline) throw got;
+    console.log(`      (the quick pick of "${title}" closed before it showed "${item}"; running the command again: ${got.message.split('\n')[0]})`);
+    await page.keyboard.press('Escape');
+  }
 }
 
 /** Set the colour theme in a profile's settings (before start, or live: the workbench follows the file). */

@@ -2,7 +2,7 @@
 // them, and a way to post messages from inside a panel's own page. Adding a panel is one entry
 // in PANELS.
 import type { Frame, Page } from 'playwright-core';
-import { pickQuickItem, runPaletteCommand, webviewFrame } from '../e2e/workbench';
+import { openQuickPick, runPaletteCommand, webviewFrame } from '../e2e/workbench';
 
 export interface PanelUnderTest {
   name: string;
@@ -47,8 +47,8 @@ export const PANELS: PanelUnderTest[] = [
 
 /** Opens a panel from the palette and returns its frame, with host->webview messages recorded in `__vlr9bIn`. */
 export async function openPanel(page: Page, p: PanelUnderTest): Promise<Frame> {
-  await runPaletteCommand(page, p.open);
-  if (p.pick) await pickQuickItem(page, p.pick);
+  if (p.pick) await (await openQuickPick(page, p.open, p.open, p.pick)).input.press('Enter');
+  else await runPaletteCommand(page, p.open);
   const f = await webviewFrame(page, p.name, p.is);
   await f.evaluate(() => {
     const w = window as unknown as { __vlr9bIn?: unknown[]; __vlr9bCsp?: string[] };
