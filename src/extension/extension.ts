@@ -53,7 +53,13 @@ export function activate(context: vscode.ExtensionContext): VirtLabApi {
   }
 
   // Live only while somebody looks: any VirtLab view visible. Nothing polls, no Docker calls otherwise.
-  const interval = () => Math.max(1, vscode.workspace.getConfiguration('virtlab').get<number>('refreshInterval', 5)) * 1000;
+  // In Restricted Mode only the user's own refreshInterval counts: an untrusted folder must not be
+  // able to make VirtLab rescan the machine every second.
+  const interval = () => {
+    const c = vscode.workspace.getConfiguration('virtlab');
+    const seconds = vscode.workspace.isTrusted ? c.get<number>('refreshInterval', 5) : c.inspect<number>('refreshInterval')?.globalValue ?? 5;
+    return Math.min(300, Math.max(1, Number(seconds) || 5)) * 1000;
+  };
   const updateLive = () => store.setLive(views.some((v) => v.visible), interval());
   for (const v of views) context.subscriptions.push(v.onDidChangeVisibility(updateLive));
   context.subscriptions.push(
@@ -62,6 +68,13 @@ export function activate(context: vscode.ExtensionContext): VirtLabApi {
         store.setLive(false);
         updateLive();
       }
+    }),
+  );
+  // Trust granted: the workspace's own refreshInterval now applies.
+  context.subscriptions.push(
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      store.setLive(false);
+      updateLive();
     }),
   );
   updateLive();

@@ -118,7 +118,7 @@ export class SnapshotStore implements vscode.Disposable {
         if (this.inFlight === guarded) this.inFlight = undefined;
       });
       const guarded = this.inFlight;
-      this.log.info('live updates on (a VirtLab view is visible)');
+      this.log.info(`live updates on (a VirtLab view is visible; full rescan every ${intervalMs / 1000} s)`);
     } else if (!on && this.watcher) {
       const w = this.watcher;
       this.watcher = undefined;

@@ -54,6 +54,8 @@ function hostileWorkspace(ws: string, socket: string): number {
     'virtlab.ovsVsctlPath': path.join(bin, 'ovs-vsctl'),
     'virtlab.dockerPath': path.join(bin, 'docker'),
     'virtlab.path': bin,
+    // Not a path, but a workspace must not set how often VirtLab rescans in Restricted Mode either.
+    'virtlab.refreshInterval': 1,
     'terminal.integrated.env.linux': { PATH: `${bin}:\${env:PATH}` },
   };
   fs.mkdirSync(path.join(ws, '.vscode'), { recursive: true });
@@ -169,12 +171,17 @@ describe('Workspace trust (issue 9: 4)', function () {
       await wait(10_000);
       await page.screenshot({ path: path.join(RESULTS_DIR, 'rel-trust-restricted.png') });
       const fakeKernelShown = (await page.getByRole('treeitem', { name: new RegExp(FAKE_KERNEL) }).count()) > 0;
+      // Live rescans run at the user's interval (the default 5 s), not the workspace's 1 s.
+      const rescans = logLines(served!.profile)
+        .map((l) => /live updates on .*full rescan every (\d+) s/.exec(l)?.[1])
+        .filter((x): x is string => x !== undefined);
       const ran = markers();
       const netnsLeft = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).includes('vlr9btrust');
       const failures = [
         ...ran.map((m) => `ran ${m}`),
         connections > 0 && `connected ${connections}x to the workspace's Docker socket`,
         fakeKernelShown && "showed the workspace's proc root",
+        (rescans.length === 0 || rescans.some((x) => x !== '5')) && `live rescan intervals ${JSON.stringify(rescans)} s (want 5, the user's default, never the workspace's 1)`,
         !labRefused && 'Lab: Up of a workspace lab file was not refused',
         netnsLeft && 'the workspace lab was brought up',
       ].filter(Boolean) as string[];
