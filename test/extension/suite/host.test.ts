@@ -143,7 +143,13 @@ describe('VirtLab in the extension host', function () {
     assert.ok(snap.nodes.some((n) => n.kind === 'host-fact' && n.props.key === 'kernel' && n.props.value === os.release()));
   });
 
-  it('virtlab.showLog runs', async function () {
+  it('virtlab.showLog opens the VirtLab log (an output document of this extension)', async function () {
+    const isLog = (d: vscode.TextDocument) => d.uri.scheme === 'output' && /VirtLab/i.test(decodeURIComponent(d.uri.toString()));
+    await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('virtlab.showLog');
+    const deadline = Date.now() + 15000;
+    while (!vscode.workspace.textDocuments.some(isLog) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const outputs = vscode.workspace.textDocuments.filter((d) => d.uri.scheme === 'output').map((d) => d.uri.toString());
+    assert.ok(vscode.workspace.textDocuments.some(isLog), `no VirtLab output document opened; output documents: ${JSON.stringify(outputs)}`);
   });
 });
