@@ -42,6 +42,7 @@ function block(b: Block, headingOffset: number): HTMLElement {
     }
     case 'list': {
       const l = el(b.ordered ? 'ol' : 'ul');
+      if (b.start !== undefined) (l as HTMLOListElement).start = b.start;
       for (const item of b.items) {
         const li = el('li');
         inline(li, item);
