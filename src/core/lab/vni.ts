@@ -69,6 +69,8 @@ export function planVniChange(p: LabPlan, changes: VniChange[]): VniPlan {
       throw new LabError(`${c.node}:${c.iface} is not a VXLAN end of lab ${p.name} (its VXLAN ends: ${known.join(', ') || 'none'})`);
     }
     const end = link.a.node === c.node && link.a.iface === c.iface ? link.a : link.b;
+    // Tried: ovs-vswitchd (userspace datapath) keeps the port, and even re-added it passes no traffic.
+    if (!end.netns) throw new LabError(`${c.node}:${c.iface} is a port of an ovs-bridge switch; lab vni changes VXLAN ends on Linux bridges only`);
     if (ends.some((x) => x.end === end)) throw new LabError(`${c.node}:${c.iface} is named twice`);
     if (c.vni === link.vni) delete end.vni;
     else end.vni = c.vni;

@@ -82,6 +82,12 @@ describe('lab vni: other VNIs for a running lab', () => {
     assert.deepEqual(back.plan.links, JSON.parse(JSON.stringify(p.links)));
   });
 
+  it('refuses an end on an ovs-bridge switch (its OVS port would carry no traffic after the device is made again)', () => {
+    const t = planLab(ok(readFileSync(path.join(__dirname, '../../fixtures/lab/tenants.vlab.yaml'), 'utf8')), 'vlt');
+    assert.throws(() => planVniChange(t, parseVniWords(['sb1:vx=300', 'sb2:vx=300'])), /sb2:vx is a port of an ovs-bridge switch; lab vni changes VXLAN ends on Linux bridges only/);
+    assert.doesNotThrow(() => planVniChange(t, parseVniWords(['sa1:vx=300', 'sa2:vx=300'])));
+  });
+
   it('names the ends it knows when given an unknown one, and refuses one end twice', () => {
     assert.throws(() => planVniChange(p, [{ node: 'sa1', iface: 'p1', vni: 5 }]), /sa1:p1 is not a VXLAN end of lab vlg-vxlan \(its VXLAN ends: sa1:vx, sa2:vx, sb1:vx, sb2:vx\)/);
     assert.throws(() => planVniChange(p, parseVniWords(['sa1:vx=5', 'sa1:vx=6'])), /sa1:vx is named twice/);
