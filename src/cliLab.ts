@@ -9,6 +9,7 @@ import { isRoot, PrivilegeError, readAsCaller, sudoCaller, sudoersLine } from '.
 import type { LabIssue } from './core/lab/types';
 import { loadLab } from './core/lab/validate';
 import { MAX_LAB_BYTES } from './core/lab/parse';
+import { labSetVni, parseVniWords, vxlanEnds } from './core/lab/vni';
 
 export const LAB_USAGE = `usage: virtlab lab <command> ...
 
@@ -24,6 +25,7 @@ export const LAB_USAGE = `usage: virtlab lab <command> ...
   exec NAME HOST -- CMD...        run a command on a lab host
   link NAME A B up|down           take the link between A and B up or down
   set-link NAME A B delay=10ms jitter=2ms loss=5% rate=10mbit | none
+  vni NAME [SWITCH:IF=VNI...]     show the VXLAN ends, or give them other VNIs (several at once: a swap)
   capture NAME HOST:IF [-o FILE] [--count N] [--seconds S]   tcpdump into a pcap file
   flow add|del|dump NAME SWITCH [FLOW]    OpenFlow rules on an ovs-bridge switch
   clean [--stale] [--json]        remove every lab in the ledger (--stale: only those cut off halfway)
@@ -35,7 +37,7 @@ options: --state-dir DIR (default $VIRTLAB_STATE_DIR or /run/virtlab/labs)
 class LabUsage extends Error {}
 
 /** Commands that change the machine: as an ordinary user they go through `sudo -n`. */
-const PRIVILEGED = new Set(['up', 'down', 'pingall', 'ping', 'iperf', 'exec', 'link', 'set-link', 'capture', 'flow', 'clean']);
+const PRIVILEGED = new Set(['up', 'down', 'pingall', 'ping', 'iperf', 'exec', 'link', 'set-link', 'vni', 'capture', 'flow', 'clean']);
 
 interface Parsed {
   pos: string[];
@@ -109,7 +111,7 @@ export async function runLab(args: string[]): Promise<number> {
 }
 
 /** Most positional arguments each command takes: the helper refuses anything it would silently ignore. */
-const MAX_POS: Record<string, number> = { generate: 1, validate: 1, up: 1, down: 1, clean: 0, status: 1, pingall: 1, ping: 3, iperf: 3, exec: 2, link: 4, 'set-link': 16, capture: 2, flow: 4 };
+const MAX_POS: Record<string, number> = { generate: 1, validate: 1, up: 1, down: 1, clean: 0, status: 1, pingall: 1, ping: 3, iperf: 3, exec: 2, link: 4, 'set-link': 16, vni: 17, capture: 2, flow: 4 };
 const FLAGS = new Set(['--json', '--stale', '--strict', '--switch', '--name', '-o', '--seconds', '--count', '--state-dir', '--prefix', '--label']);
 
 async function dispatch(cmd: string, p: Parsed): Promise<number> {
@@ -233,6 +235,17 @@ async function dispatch(cmd: string, p: Parsed): Promise<number> {
     case 'set-link': {
       need(4, 'a lab name, two nodes and settings such as delay=10ms');
       await labSetLink(await plan(p.pos[0]), p.pos[1], p.pos[2], parseNetemWords(p.pos.slice(3)));
+      return 0;
+    }
+    case 'vni': {
+      need(1, 'a lab name');
+      const l = await readLedger(stateDir, p.pos[0]);
+      if (!l) throw new LabError(`no lab named ${p.pos[0]} in ${stateDir} (see \`virtlab lab status\`)`);
+      runningPlan(l);
+      const ends = p.pos.length > 1 ? await labSetVni(l, parseVniWords(p.pos.slice(1)), stateDir) : vxlanEnds(l.plan);
+      if (json) out(JSON.stringify(ends, null, 2));
+      else if (!ends.length) out(`lab ${l.name} has no VXLAN link`);
+      else for (const e of ends) out(`${`${e.node}:${e.iface}`.padEnd(12)} VNI ${String(e.vni).padEnd(6)} VTEP ${e.vtep} ${e.local} -> ${e.remote} UDP ${e.port}  (${e.dev}${e.vni !== e.fileVni ? `; the lab file says VNI ${e.fileVni}` : ''})`);
       return 0;
     }
     case 'capture': {

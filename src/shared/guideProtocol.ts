@@ -32,6 +32,8 @@ export interface WireLab {
   intro?: string;
   /** What a leading `virtlab` in a command stands for here (`node <extension>/dist/cli.js`). */
   cli: string;
+  /** What `{labs}` in a command stands for here (the guided labs' folder in the installed extension). */
+  labs: string;
   steps: WireStep[];
 }
 
@@ -138,7 +140,7 @@ function isWireStep(v: unknown): v is WireStep {
 }
 
 function isWireLab(v: unknown): v is WireLab {
-  return isObj(v) && isGuideId(v.id) && Number.isSafeInteger(v.number) && isStr(v.title) && isStr(v.summary) && isStr(v.cli) && (v.intro === undefined || isStr(v.intro)) && allOf(v.steps, isWireStep);
+  return isObj(v) && isGuideId(v.id) && Number.isSafeInteger(v.number) && isStr(v.title) && isStr(v.summary) && isStr(v.cli) && isStr(v.labs) && (v.intro === undefined || isStr(v.intro)) && allOf(v.steps, isWireStep);
 }
 
 function isVerdict(v: unknown): v is WireVerdict {

@@ -30,7 +30,7 @@ function vlgObjects(): string[] {
   return [...containers.map((c) => `container ${c}`), ...netns.map((n) => `netns ${n}`), ...bridges.map((b) => `ovs-bridge ${b}`), ...links.map((l) => `link ${l}`)];
 }
 
-const LABS = { 1: '1. PID namespaces', 3: '3. cgroups', 5: '5. Network namespaces', 6: '6. Virtual switches' } as const;
+const LABS = { 1: '1. PID namespaces', 3: '3. cgroups', 5: '5. Network namespaces', 6: '6. Virtual switches', 7: '7. Multi-tenancy with VXLAN' } as const;
 
 const netnsList = () => x('ip', 'netns', 'list').split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
 
@@ -294,6 +294,45 @@ describe('Guided labs in a served VS Code', function () {
     assert.ok(reports.some((r) => /Reset removed \d+ object/.test(r)), reports.join(' | '));
     assert.deepEqual(vlgObjects(), [], 'the machine has no vlg-prefixed object left');
     await page.screenshot({ path: path.join(RESULTS_DIR, 'guide-reset.png') });
+  });
+
+  it('every guide button is announced with what it acts on (accessible names); lab 7 keeps "4789." as text, in light and dark', async function () {
+    const f = await openGuide(page, 7);
+    // Found by role and accessible name, as a screen reader announces them.
+    const named = (name: string) => f.getByRole('button', { name, exact: true });
+    for (const name of [
+      'Run: virtlab lab up {labs}/07-vxlan/vlg-vxlan.vlab.yaml --prefix vlg',
+      'Paste into terminal: virtlab lab up {labs}/07-vxlan/vlg-vxlan.vlab.yaml --prefix vlg',
+      'Run: virtlab lab vni vlg-vxlan sa2:vx=200 sb2:vx=100',
+      'Check step 1: Two tenants, two shared VTEPs',
+      "Check step 4: Give tenant B tenant A's VNI",
+      'Reset guided lab 7: remove what it created…',
+    ]) assert.equal(await named(name).count(), 1, `one button named "${name}"`);
+    // No bare "Run" / "Paste" / "Check" is left: each of the lab's commands has its own pair of names.
+    for (const bare of ['Run', 'Paste', 'Check']) assert.equal(await named(bare).count(), 0, `no button announced only as "${bare}"`);
+    const commands = await f.locator('.command').count();
+    assert.equal(await f.getByRole('button', { name: /^Run: / }).count(), commands);
+    assert.equal(await f.getByRole('button', { name: /^Paste into terminal: / }).count(), commands);
+    // The name says what the button does: Paste, found by its name, types that very command.
+    await named('Paste into terminal: virtlab lab vni vlg-vxlan').click();
+    await until('the pasted lab vni command at the terminal prompt', async () => ((await terminalLines(page).catch(() => [])).at(-1) ?? '').endsWith('dist/cli.js lab vni vlg-vxlan') || undefined);
+    // {labs} is explained with the real folder.
+    assert.match((await f.locator('.cli-note').textContent()) ?? '', /\{labs\} is the folder of the guided labs in this installation: \/.*\/media\/labs\./);
+
+    // "... the same port" / "4789. (The lab keeps ...": one paragraph, the number kept, no list.
+    const step = f.locator('li.step[data-step="vteps"]');
+    assert.equal(await step.locator('ol, ul').count(), 0, 'the vteps step has no list');
+    const para = step.locator('p', { hasText: '4789. (The lab keeps' });
+    assert.equal(await para.count(), 1);
+    assert.match((await para.textContent()) ?? '', /the same port 4789\. \(The lab keeps its bridges/);
+    await para.evaluate((p) => p.scrollIntoView({ block: 'center' }));
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    await switchThemeAndShoot(page, f, /^Dark Modern/, 'vscode-dark', 'guide-lab7-dark.png');
+    await switchThemeAndShoot(page, f, /^Light Modern/, 'vscode-light', 'guide-lab7-light.png');
+
+    // A reading step's button: lab 1's last step.
+    const lab1 = await openGuide(page, 1);
+    assert.equal(await lab1.getByRole('button', { name: /^(Mark step 3 as done|Step 3 is done): See both in the tree$/ }).count(), 1);
   });
 
   it('a lab.md damaged in the installed extension: its panel says what failed, which file and what to do; keyboard works; Try again loads the repaired file', async function () {

@@ -11,10 +11,14 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, 
 
 export type Button = HTMLElement & { disabled: boolean };
 
-/** A VS Code styled button (role=button, focusable, Enter/Space activate it). */
-export function button(label: string, cls: string, onClick: () => void, secondary = false): Button {
+/**
+ * A VS Code styled button (role=button, focusable, Enter/Space activate it). `name` is its
+ * accessible name when the visible label alone ("Run") does not say what it acts on.
+ */
+export function button(label: string, cls: string, onClick: () => void, secondary = false, name?: string): Button {
   const b = el('vscode-button', cls, label) as Button;
   if (secondary) b.setAttribute('secondary', '');
+  if (name) b.setAttribute('aria-label', name);
   b.addEventListener('click', () => {
     if (!b.disabled) onClick();
   });
@@ -42,6 +46,7 @@ function block(b: Block, headingOffset: number): HTMLElement {
     }
     case 'list': {
       const l = el(b.ordered ? 'ol' : 'ul');
+      if (b.start !== undefined) (l as HTMLOListElement).start = b.start;
       for (const item of b.items) {
         const li = el('li');
         inline(li, item);

@@ -76,9 +76,10 @@ function commandRow(step: WireStep, index: number): HTMLElement {
   pre.append(el('code', undefined, command.source));
   pre.title = command.text;
   const actions = el('div', 'command-actions');
-  const run = button('Run', 'run', () => post({ type: 'runCommand', stepId: step.id, index, enter: true }));
+  // Screen readers announce each button with the command it acts on, not a row of bare "Run"s.
+  const run = button('Run', 'run', () => post({ type: 'runCommand', stepId: step.id, index, enter: true }), false, `Run: ${command.source}`);
   run.title = 'Type this command into the VirtLab Guide terminal and press Enter';
-  const paste = button('Paste', 'paste', () => post({ type: 'runCommand', stepId: step.id, index, enter: false }), true);
+  const paste = button('Paste', 'paste', () => post({ type: 'runCommand', stepId: step.id, index, enter: false }), true, `Paste into terminal: ${command.source}`);
   paste.title = 'Type this command into the VirtLab Guide terminal without Enter, to edit it first';
   actions.append(run, paste);
   row.append(pre, actions);
@@ -110,11 +111,17 @@ function renderLab(l: WireLab, verdicts: Record<string, WireVerdict>): void {
   progressRow.hidden = false;
   title.classList.remove('error');
   title.textContent = `Guided lab ${l.number}: ${l.title}`;
+  resetBtn.setAttribute('aria-label', `Reset guided lab ${l.number}: remove what it created…`);
   summary.textContent = l.summary;
   intro.replaceChildren(...(l.intro ? renderMarkdown(l.intro, [], () => el('div'), 1) : []));
-  if (l.steps.some((s) => s.commands.some((c) => c.text !== c.source))) {
+  const sources = l.steps.flatMap((s) => s.commands.map((c) => c.source));
+  const usesCli = sources.some((c) => /(^|[;&|(]\s*)virtlab(\s|$)/.test(c));
+  const usesLabs = sources.some((c) => c.includes('{labs}'));
+  if (usesCli || usesLabs) {
     const note = el('p', 'cli-note');
-    note.append(document.createTextNode('In these commands '), el('code', undefined, 'virtlab'), document.createTextNode(" is VirtLab's own command line; Run types it as "), el('code', undefined, l.cli), document.createTextNode('.'));
+    note.append(document.createTextNode('In these commands '));
+    if (usesCli) note.append(el('code', undefined, 'virtlab'), document.createTextNode(" is VirtLab's own command line; Run types it as "), el('code', undefined, l.cli), document.createTextNode(usesLabs ? '. ' : '.'));
+    if (usesLabs) note.append(el('code', undefined, '{labs}'), document.createTextNode(' is the folder of the guided labs in this installation: '), el('code', undefined, l.labs), document.createTextNode('.'));
     intro.append(note);
   }
   steps.clear();
@@ -134,7 +141,7 @@ function renderLab(l: WireLab, verdicts: Record<string, WireVerdict>): void {
     v.verdict.setAttribute('aria-live', 'polite');
     v.hint.hidden = true;
     if (step.hasCheck) {
-      v.check = button('Check', 'check', () => post({ type: 'check', stepId: step.id }));
+      v.check = button('Check', 'check', () => post({ type: 'check', stepId: step.id }), false, `Check step ${i + 1}: ${step.title}`);
       v.check.title = 'Check this step against what VirtLab sees on the machine now';
       checkRow.append(v.check, ring);
     } else {
@@ -160,7 +167,11 @@ function updateProgress(): void {
     const isDone = done.has(v.step.id);
     v.root.classList.toggle('done', isDone);
     v.root.querySelector('.step-mark')!.textContent = isDone ? '✓ ' : '';
-    if (v.markDone) v.markDone.textContent = isDone ? 'Done' : 'Mark as done';
+    if (v.markDone) {
+      v.markDone.textContent = isDone ? 'Done' : 'Mark as done';
+      const n = lab.steps.indexOf(v.step) + 1;
+      v.markDone.setAttribute('aria-label', isDone ? `Step ${n} is done: ${v.step.title}` : `Mark step ${n} as done: ${v.step.title}`);
+    }
   }
 }
 

@@ -7,7 +7,8 @@ export type Inline = { t: 'text' | 'code' | 'bold' | 'em'; s: string };
 export type Block =
   | { t: 'heading'; level: number; inline: Inline[] }
   | { t: 'para'; inline: Inline[] }
-  | { t: 'list'; ordered: boolean; items: Inline[][] }
+  /** `start`: the number of an ordered list's first item, when it is not 1 (CommonMark keeps it: `<ol start="4789">`). */
+  | { t: 'list'; ordered: boolean; start?: number; items: Inline[][] }
   /** A pipe table; the first row is the header. */
   | { t: 'table'; rows: Inline[][][] }
   | { t: 'code'; lang: string; text: string };
@@ -51,7 +52,7 @@ export function parseInline(src: string): Inline[] {
 const FENCE = /^\s{0,3}(`{3,}|~{3,})\s*([A-Za-z0-9_+-]*)/;
 const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 const BULLET = /^\s{0,3}[-*+]\s+(.*)$/;
-const NUMBERED = /^\s{0,3}\d{1,9}[.)]\s+(.*)$/;
+const NUMBERED = /^\s{0,3}(\d{1,9})[.)]\s+(.*)$/;
 const TABLE_ROW = /^\s*\|.*\|\s*$/;
 const TABLE_RULE = /^\s*\|(\s*:?-+:?\s*\|)+\s*$/;
 
@@ -62,11 +63,11 @@ export function parseMarkdown(src: string): Block[] {
   const lines = src.replace(/\r\n?/g, '\n').split('\n');
   const blocks: Block[] = [];
   let para: string[] = [];
-  let list: { ordered: boolean; items: string[] } | undefined;
+  let list: { ordered: boolean; start: number; items: string[] } | undefined;
   const flush = () => {
     if (para.length) blocks.push({ t: 'para', inline: parseInline(para.join(' ')) });
     para = [];
-    if (list) blocks.push({ t: 'list', ordered: list.ordered, items: list.items.map(parseInline) });
+    if (list) blocks.push({ t: 'list', ordered: list.ordered, ...(list.ordered && list.start !== 1 ? { start: list.start } : {}), items: list.items.map(parseInline) });
     list = undefined;
   };
   for (let i = 0; i < lines.length; i++) {
@@ -98,12 +99,17 @@ export function parseMarkdown(src: string): Block[] {
       blocks.push({ t: 'heading', level: h[1]!.length, inline: parseInline(h[2]!) });
       continue;
     }
-    const item = BULLET.exec(line) ?? NUMBERED.exec(line);
-    if (item) {
-      const ordered = !BULLET.test(line);
+    // CommonMark's rules for a line that looks like a list item: an ordered list keeps its first
+    // number (`4789.` starts at 4789), and inside a paragraph only `1.` (or a bullet) starts a
+    // list; any other number there is the paragraph's own text, such as a wrapped "port 4789."
+    const bullet = BULLET.exec(line);
+    const numbered = bullet ? undefined : NUMBERED.exec(line);
+    const startsList = bullet || (numbered && (!para.length || Number(numbered[1]) === 1));
+    if (startsList) {
+      const ordered = !bullet;
       if (para.length || (list && list.ordered !== ordered)) flush();
-      list ??= { ordered, items: [] };
-      list.items.push(item[1]!);
+      list ??= { ordered, start: numbered ? Number(numbered[1]) : 1, items: [] };
+      list.items.push(bullet ? bullet[1]! : numbered![2]!);
       continue;
     }
     // An indented line under a list item continues that item; otherwise it is paragraph text.

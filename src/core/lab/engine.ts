@@ -34,7 +34,8 @@ function step(name: UpStep): void {
   if (process.env.VIRTLAB_LAB_KILL_AT === name) process.kill(process.pid, 'SIGKILL');
 }
 
-function must(r: RunResult, what: string): RunResult {
+/** The result when it succeeded; otherwise a LabError with the tool's first lines of stderr. */
+export function must(r: RunResult, what: string): RunResult {
   if (r.error === 'ENOENT') throw new LabError(`${what} failed: the program is not installed (ip and nsenter come with iproute2 and util-linux)`);
   if (!r.ok) throw new LabError(`${what} failed: ${(r.stderr || r.error || `exit ${r.code}`).trim().split('\n').slice(0, 6).join('\n')}`);
   return r;
@@ -45,7 +46,7 @@ function must(r: RunResult, what: string): RunResult {
  * One `ip -batch` process, in a namespace when `ns` is given. nsenter rather than `ip -n`: `ip -n`
  * also unshares the mount namespace and remounts /sys, which costs about three times as much.
  */
-const ipBatch = (lines: string[], ns?: string, force = false) =>
+export const ipBatch = (lines: string[], ns?: string, force = false) =>
   run(ns ? 'nsenter' : 'ip', [...(ns ? [`--net=${NETNS_DIR}/${ns}`, 'ip'] : []), ...(force ? ['-force'] : []), '-batch', '-'], { input: lines.join('\n') + '\n', timeoutMs: 60000 });
 
 /** Where `ip netns` keeps its namespace files. */

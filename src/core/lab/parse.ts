@@ -11,6 +11,7 @@ export interface RawNode {
   cmd?: string[];
   failMode?: 'standalone' | 'secure';
   openflow: string[];
+  vtep?: string;
   /** iface name -> CIDR given in the file. */
   addresses: Record<string, { cidr: string; line: number }>;
   line: number;
@@ -30,7 +31,7 @@ export interface RawLab {
 }
 
 const KINDS: NodeKind[] = ['host', 'linux', 'bridge', 'ovs-bridge'];
-const NODE_KEYS = new Set(['kind', 'image', 'cmd', 'fail-mode', 'openflow', 'addresses', 'labels']);
+const NODE_KEYS = new Set(['kind', 'image', 'cmd', 'fail-mode', 'openflow', 'vtep', 'addresses', 'labels']);
 const LINK_KEYS = new Set(['endpoints', 'delay', 'jitter', 'loss', 'rate', 'vni']);
 const TIME_RE = /^\d+(\.\d+)?(us|ms|s)$/;
 const LOSS_RE = /^\d+(\.\d+)?%$/;
@@ -168,6 +169,13 @@ function readNodes(r: Reader, m: unknown, parent: YNode): RawNode[] {
         if (!/actions=/.test(s) || /[\n\r]/.test(s)) r.err(i as YNode, `node ${name}: "${s}" is not a flow`, 'a flow is `match fields,actions=...` as for `ovs-ofctl add-flow`');
         else node.openflow.push(s);
       }
+    }
+    const vt = v.get('vtep', true) as YNode;
+    if (vt) {
+      const s = r.str(vt);
+      if (kind !== 'bridge' && kind !== 'ovs-bridge') r.err(vt, `node ${name}: vtep only applies to switches (kind bridge or ovs-bridge)`, 'remove `vtep:` or put it on the switch that carries the VXLAN link');
+      else if (s === undefined || !NODE_NAME_RE.test(s)) r.err(vt, `node ${name}: vtep "${s ?? ''}" is not a name`, 'use a letter then letters, digits, `_` or `-` (at most 32), e.g. `vtep: hv1`');
+      else node.vtep = s;
     }
     const addrs = v.get('addresses', true) as YNode;
     if (addrs) {

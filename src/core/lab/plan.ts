@@ -12,6 +12,8 @@ export interface PlanEnd {
   dev: string;
   /** netns holding it; undefined for the root namespace. */
   netns?: string;
+  /** VXLAN end whose VNI `lab vni` changed from the link's: the VNI its device has now. */
+  vni?: number;
 }
 
 export interface PlanLink {
@@ -41,8 +43,11 @@ export interface PlanSwitch {
   openflow: string[];
 }
 
+/** A VXLAN endpoint: one namespace with one underlay address and one UDP socket, for one or more switches. */
 export interface PlanVtep {
-  switch: string;
+  name: string;
+  /** Switches whose VXLAN devices this VTEP's socket serves. */
+  switches: string[];
   netns: string;
   /** Underlay address inside the VTEP namespace. */
   ip: string;
@@ -71,7 +76,7 @@ export interface LabPlan {
 
 /** VXLAN packets ride a private underlay whose MTU leaves room for the 50-byte header. */
 const UNDERLAY_MTU = 1600;
-const VXLAN_PORT = 4789;
+export const VXLAN_PORT = 4789;
 /** Default command of a `kind: linux` host: something that keeps the container alive. */
 export const DEFAULT_CMD = ['sleep', '1000000000'];
 
@@ -107,7 +112,15 @@ export function planLab(lab: Lab, prefix?: string): LabPlan {
   };
   const links: PlanLink[] = lab.links.map((l) => ({ index: l.index, type: l.type, vni: l.vni, netem: l.netem, a: end(l, l.a), b: end(l, l.b) }));
   const vxSwitches = [...new Set(links.filter((l) => l.type === 'vxlan').flatMap((l) => [l.a.node, l.b.node]))];
-  const vteps: PlanVtep[] = vxSwitches.map((s, i) => ({ switch: s, netns: vtepNetns(stem, s), ip: `10.255.${Math.floor((i + 1) / 250)}.${((i + 1) % 250) + 1}`, uplink: devName(stem, 'underlay', i + 1) }));
+  const vtepName = new Map(lab.switches.map((s) => [s.name, s.vtep ?? s.name]));
+  const vtepNames = [...new Set(vxSwitches.map((s) => vtepName.get(s)!))];
+  const vteps: PlanVtep[] = vtepNames.map((name, i) => ({
+    name,
+    switches: vxSwitches.filter((s) => vtepName.get(s) === name),
+    netns: vtepNetns(stem, name),
+    ip: `10.255.${Math.floor((i + 1) / 250)}.${((i + 1) % 250) + 1}`,
+    uplink: devName(stem, 'underlay', i + 1),
+  }));
   const underlay = vteps.length ? devName(stem, 'underlay', 0) : undefined;
 
   const objects: LedgerObject[] = [];
@@ -164,23 +177,36 @@ export function hostBatch(h: PlanHost): string[] {
   return ['link set lo up', ...h.ifaces.flatMap((i) => [`link set ${i.name} up`, `addr add ${i.address} dev ${i.name}`])];
 }
 
+/** The VTEP that carries a switch's VXLAN devices. */
+export function vtepOf(p: LabPlan, node: string): PlanVtep | undefined {
+  return p.vteps.find((v) => v.switches.includes(node));
+}
+
+/** The `ip link add` line (run inside the end's VTEP) that makes one VXLAN end with its current VNI. */
+export function vxlanAddLine(p: LabPlan, l: PlanLink, me: PlanEnd, rootPid: number): string {
+  const peer = me === l.a ? l.b : l.a;
+  const [local, remote] = [vtepOf(p, me.node)!, vtepOf(p, peer.node)!];
+  return `link add ${me.dev} netns ${me.netns ?? rootPid} type vxlan id ${me.vni ?? l.vni} local ${local.ip} remote ${remote.ip} dstport ${VXLAN_PORT} dev u0`;
+}
+
 /**
- * `ip -n VTEP -batch` lines: the underlay address, then one VXLAN device per tunnel of this switch,
+ * `ip -n VTEP -batch` lines: the underlay address, then one VXLAN device per tunnel of its switches,
  * created from inside the VTEP namespace (its UDP socket lives there) but placed where the switch
- * is (the switch namespace, or root for OVS: `rootPid`). Two ends with the same VNI on one machine
- * would otherwise fight over one socket.
+ * is (the switch namespace, or root for OVS: `rootPid`). Every device of one VTEP shares its
+ * address and UDP port; the kernel tells their frames apart by VNI alone.
  */
 export function vtepBatch(p: LabPlan, v: PlanVtep, rootPid: number): string[] {
   const out = ['link set lo up', 'link set u0 up', `addr add ${v.ip}/16 dev u0`];
   for (const l of p.links) {
     if (l.type !== 'vxlan') continue;
-    for (const [me, peer] of [[l.a, l.b], [l.b, l.a]] as const) {
-      if (me.node !== v.switch) continue;
-      const remote = p.vteps.find((x) => x.switch === peer.node)!;
-      out.push(`link add ${me.dev} netns ${me.netns ?? rootPid} type vxlan id ${l.vni} local ${v.ip} remote ${remote.ip} dstport ${VXLAN_PORT} dev u0`);
-    }
+    for (const me of [l.a, l.b]) if (v.switches.includes(me.node)) out.push(vxlanAddLine(p, l, me, rootPid));
   }
   return out;
+}
+
+/** The line that joins one VXLAN device to its switch: a Linux bridge port, or just up (an OVS port, in root). */
+export function vxlanAttachLine(p: LabPlan, e: PlanEnd): string {
+  return e.netns ? `link set ${e.dev} master ${switchOf(p, e.node)!.dev} up` : `link set ${e.dev} up`;
 }
 
 /** After the VTEPs: VXLAN devices joined to their Linux bridge (switch netns) or just up (OVS, root). */
@@ -188,10 +214,7 @@ export function vxlanAttachBatch(p: LabPlan): { sw: string[]; root: string[] } {
   const out = { sw: [] as string[], root: [] as string[] };
   for (const l of p.links) {
     if (l.type !== 'vxlan') continue;
-    for (const e of [l.a, l.b]) {
-      if (e.netns) out.sw.push(`link set ${e.dev} master ${switchOf(p, e.node)!.dev} up`);
-      else out.root.push(`link set ${e.dev} up`);
-    }
+    for (const e of [l.a, l.b]) (e.netns ? out.sw : out.root).push(vxlanAttachLine(p, e));
   }
   return out;
 }

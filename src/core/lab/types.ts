@@ -41,6 +41,8 @@ export interface LabSwitch {
   kind: SwitchKind;
   failMode?: 'standalone' | 'secure';
   openflow: string[];
+  /** VXLAN endpoint this switch's tunnels use; switches naming the same one share its underlay address and UDP port (default: the switch's own). */
+  vtep?: string;
   line: number;
 }
 

@@ -129,13 +129,22 @@ export function validateLab(raw: RawLab): ParseResult {
     uf.union(key(a, ka), key(b, kb));
   });
 
-  // One VXLAN socket per switch side: a VNI may be used once per switch.
-  const vniAt = new Map<string, number>();
+  // A VTEP has one UDP socket, and the kernel hands each VNI arriving on it to exactly one VXLAN
+  // device ("A VXLAN device with the specified VNI already exists"): a VNI is used once per VTEP.
+  const vtepOf = (node: string) => byName.get(node)?.vtep ?? node;
+  const vniAt = new Map<string, { line: number; node: string }>();
   for (const l of links.filter((x) => x.type === 'vxlan')) {
+    const [va, vb] = [vtepOf(l.a.node), vtepOf(l.b.node)];
+    if (va === vb) {
+      err(l.line, 1, `both ends of this VXLAN link (${l.a.node}, ${l.b.node}) are on VTEP ${va}; a tunnel joins two VTEPs`, `give ${l.b.node} another \`vtep:\``);
+      continue;
+    }
     for (const ep of [l.a, l.b]) {
-      const k = `${ep.node}/${l.vni}`;
-      if (vniAt.has(k)) err(l.line, 1, `switch ${ep.node} already has a VXLAN link with vni ${l.vni} (line ${vniAt.get(k)})`, 'use one link per vni and switch, or another vni');
-      else vniAt.set(k, l.line);
+      const k = `${vtepOf(ep.node)}/${l.vni}`;
+      const prev = vniAt.get(k);
+      if (!prev) vniAt.set(k, { line: l.line, node: ep.node });
+      else if (prev.node === ep.node && vtepOf(ep.node) === ep.node) err(l.line, 1, `switch ${ep.node} already has a VXLAN link with vni ${l.vni} (line ${prev.line})`, 'use one link per vni and switch, or another vni');
+      else err(l.line, 1, `VTEP ${vtepOf(ep.node)} already carries vni ${l.vni} for switch ${prev.node} (line ${prev.line}); a VTEP hands each VNI to one VXLAN device, so ${ep.node} cannot use it there too`, `use another vni for ${ep.node}, or put it on another \`vtep:\``);
     }
   }
 
@@ -159,7 +168,7 @@ export function validateLab(raw: RawLab): ParseResult {
   const pending: { iface: HostIface; host: string; line: number }[] = [];
   for (const n of raw.nodes) {
     if (isSwitchKind(n.kind)) {
-      switches.push({ name: n.name, kind: n.kind as LabSwitch['kind'], failMode: n.failMode, openflow: n.openflow, line: n.line });
+      switches.push({ name: n.name, kind: n.kind as LabSwitch['kind'], failMode: n.failMode, openflow: n.openflow, ...(n.vtep ? { vtep: n.vtep } : {}), line: n.line });
       continue;
     }
     const h: LabHost = { name: n.name, kind: n.kind as LabHost['kind'], image: n.image, cmd: n.cmd, ifaces: [], line: n.line };

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { LABS_PLACEHOLDER } from '../../core/guide/commands';
 import { formatIssue, type GuideIssue } from '../../core/guide/loader';
 import type { CheckContext, GuideLab, GuideStep } from '../../core/guide/types';
 import { takeSnapshot } from '../../core/scan';
@@ -51,6 +52,7 @@ export function failureReport(f: GuideFailure, version: string, extensionDir: st
 const toWireLab = (lab: GuideLab, resolve: (text: string) => string): WireLab => ({
   id: lab.id,
   cli: resolve('virtlab'),
+  labs: resolve(LABS_PLACEHOLDER),
   number: lab.number,
   title: lab.title,
   summary: lab.summary,

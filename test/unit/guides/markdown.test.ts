@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { assignCommands, parseInline, parseMarkdown } from '../../../webview/guide/markdown';
 
 describe('guide markdown subset', () => {
@@ -53,5 +55,41 @@ describe('guide markdown tables', () => {
       { t: 'table', rows: [[[{ t: 'text', s: 'a' }], [{ t: 'text', s: 'b' }]], [[{ t: 'code', s: 'x' }], [{ t: 'text', s: 'y' }]]] },
       { t: 'para', inline: [{ t: 'text', s: 'after' }] },
     ]);
+  });
+});
+
+describe('guide markdown: a number and a dot (CommonMark list rules)', () => {
+  const text = (b: ReturnType<typeof parseMarkdown>[number]) => (b.t === 'para' ? b.inline.map((i) => i.s).join('') : undefined);
+
+  it('a wrapped line that begins "4789." stays part of its paragraph, number and all', () => {
+    // Guided lab 7 wraps "... and the same port" / "4789. (The lab keeps ...": this rendered as a list item "1.".
+    const md = ['The two devices have the same local address and the same port', '4789. (The lab keeps its bridges in one namespace.) A frame from `a1` enters.'].join('\n');
+    const blocks = parseMarkdown(md);
+    assert.equal(blocks.length, 1, JSON.stringify(blocks));
+    assert.equal(text(blocks[0]!), 'The two devices have the same local address and the same port 4789. (The lab keeps its bridges in one namespace.) A frame from a1 enters.');
+  });
+
+  it('the lab 7 guide that ships keeps "4789. (The lab keeps" inside a paragraph', () => {
+    const md = readFileSync(path.join(__dirname, '../../../media/labs/07-vxlan/lab.md'), 'utf8');
+    const paras = parseMarkdown(md).map(text).filter((t): t is string => !!t);
+    assert.ok(paras.some((p) => /same port 4789\. \(The lab keeps/.test(p)), 'the port number is text of its paragraph');
+  });
+
+  it('an ordered list keeps its first number; later numbers only continue it', () => {
+    assert.deepEqual(parseMarkdown('4789. first\n4790. second'), [{ t: 'list', ordered: true, start: 4789, items: [[{ t: 'text', s: 'first' }], [{ t: 'text', s: 'second' }]] }]);
+    assert.deepEqual(parseMarkdown('1. a\n7. b'), [{ t: 'list', ordered: true, items: [[{ t: 'text', s: 'a' }], [{ t: 'text', s: 'b' }]] }]);
+  });
+
+  it('inside a paragraph only "1." starts a list; a bullet does too', () => {
+    assert.deepEqual(parseMarkdown('Steps:\n1. one\n2. two'), [
+      { t: 'para', inline: [{ t: 'text', s: 'Steps:' }] },
+      { t: 'list', ordered: true, items: [[{ t: 'text', s: 'one' }], [{ t: 'text', s: 'two' }]] },
+    ]);
+    assert.deepEqual(parseMarkdown('Version\n2. is out'), [{ t: 'para', inline: [{ t: 'text', s: 'Version 2. is out' }] }]);
+    assert.equal(parseMarkdown('Text\n- item')[1]?.t, 'list');
+  });
+
+  it('more than 9 digits is never a list marker', () => {
+    assert.deepEqual(parseMarkdown('1234567890. text'), [{ t: 'para', inline: [{ t: 'text', s: '1234567890. text' }] }]);
   });
 });

@@ -7,6 +7,7 @@ const lab = {
   title: 'PID namespaces',
   summary: 'Run a container and compare PIDs.',
   cli: 'node /ext/dist/cli.js',
+  labs: '/ext/media/labs',
   steps: [{ id: 'run-container', title: 'Run', markdown: '```sh\ndocker run …\n```', commands: [{ text: 'docker run …', source: 'docker run …' }], hasCheck: true }],
 };
 
@@ -74,6 +75,7 @@ describe('guide protocol guards', () => {
     const bad: [string, unknown][] = [
       ['unknown type', { type: 'html', html: '<script>' }],
       ['a lab without its cli', { type: 'lab', lab: { ...lab, cli: undefined }, done: [], verdicts: {} }],
+      ['a lab without its labs folder', { type: 'lab', lab: { ...lab, labs: 7 }, done: [], verdicts: {} }],
       ['a lab without steps', { type: 'lab', lab: { ...lab, steps: undefined }, done: [], verdicts: {} }],
       ['a step whose commands are plain strings', { type: 'lab', lab: { ...lab, steps: [{ ...lab.steps[0], commands: ['x'] }] }, done: [], verdicts: {} }],
       ['a command without its source', { type: 'lab', lab: { ...lab, steps: [{ ...lab.steps[0], commands: [{ text: 'x' }] }] }, done: [], verdicts: {} }],

@@ -95,7 +95,7 @@ describe('lab plan (batched commands)', () => {
     assert.equal(att.root.length, 1, 'one end on the OVS switch sb2');
     assert.ok(switchBatch(t).includes(`link add ${t.underlay} mtu 1600 type bridge`));
     assert.ok(lines.some((x) => x.includes(`netns ${t.swNetns} type vxlan`)), 'Linux-bridge ends go to the switch namespace');
-    assert.ok(vtepBatch(t, t.vteps.find((v) => v.switch === 'sb2')!, 4242).some((x) => x.includes('netns 4242 type vxlan id 200')), 'OVS ends go to root');
+    assert.ok(vtepBatch(t, t.vteps.find((v) => v.switches.includes('sb2'))!, 4242).some((x) => x.includes('netns 4242 type vxlan id 200')), 'OVS ends go to root');
   });
 
   it('container hosts: netns attached by pid', () => {

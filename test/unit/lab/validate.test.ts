@@ -87,7 +87,7 @@ describe('media/lab.schema.json (contributed to the editor)', () => {
   const schema = JSON.parse(readFileSync(path.join(__dirname, '../../../media/lab.schema.json'), 'utf8'));
   it('knows the same node kinds and settings the parser accepts', () => {
     assert.deepEqual(schema.definitions.node.properties.kind.enum, ['host', 'linux', 'bridge', 'ovs-bridge']);
-    assert.deepEqual(Object.keys(schema.definitions.node.properties).sort(), ['addresses', 'cmd', 'fail-mode', 'image', 'kind', 'labels', 'openflow'].sort());
+    assert.deepEqual(Object.keys(schema.definitions.node.properties).sort(), ['addresses', 'cmd', 'fail-mode', 'image', 'kind', 'labels', 'openflow', 'vtep'].sort());
     assert.deepEqual(Object.keys(schema.definitions.link.properties).sort(), ['delay', 'endpoints', 'jitter', 'loss', 'rate', 'vni'].sort());
   });
   it('its endpoint and lab-name patterns agree with the checks', () => {

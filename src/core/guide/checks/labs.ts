@@ -1,33 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { findLink } from '../../lab/engine';
-import { listNetns, listOvsBridges } from '../../lab/inventory';
-import type { Ledger } from '../../lab/ledger';
+import { listOvsBridges } from '../../lab/inventory';
 import { labPing } from '../../lab/ops';
 import type { LabPlan, PlanHost } from '../../lab/plan';
 import { loadLab } from '../../lab/validate';
 import { readFlows } from '../../ovs/read';
 import { run } from '../../sys/exec';
 import { icmpPackets } from '../pcap';
-import { fail, icmpCounters, labLedger, linksIn, ok, pingFrom } from '../probe';
+import { fail, icmpCounters, labLedger, linksIn, ok } from '../probe';
+import { upLab } from './labUp';
 import type { CheckResult } from '../types';
 import type { LabChecks } from './registry';
 
-// Guided labs 6 (OVS), 7 (VXLAN) and 10 (Mininet-style): facts from the lab ledger (which kernel
+// Guided labs 6 (OVS) and 10 (Mininet-style; lab 7 is in vxlan.ts): facts from the lab ledger (which kernel
 // names a lab used), then read on the machine: ovs-ofctl counters, ICMP counters per host
 // namespace, link states, a capture file. Pings a check sends stay between the lab's own hosts.
 
 const addr = (h: PlanHost) => h.ifaces[0]?.address.split('/')[0] ?? '';
 const host = (p: LabPlan, name: string) => p.hosts.find((h) => h.name === name);
-
-/** The lab's ledger, and a failed result when it is not up or some of its hosts' namespaces are gone. */
-async function upLab(name: string): Promise<Ledger | CheckResult> {
-  const l = await labLedger(name);
-  if (typeof l === 'string') return fail(`${l}.`);
-  const ns = await listNetns();
-  const missing = l.plan.hosts.filter((h) => !ns.has(h.netns)).map((h) => `${h.name} (${h.netns})`);
-  if (missing.length) return fail(`Lab ${name} is in the ledger, but host namespaces are missing: ${missing.join(', ')}.`);
-  return l;
-}
 
 const isResult = (x: object): x is CheckResult => 'ok' in x;
 
@@ -102,39 +92,6 @@ export const ovsChecks: LabChecks = {
     const p = await labPing(l.plan, a.name, b.name, { waitS: 2 });
     if (!p.ok) return fail(`No drop flow is left on ${sw.dev}, but ${a.name} → ${b.name} (${p.address}) gets no answer.`);
     return ok(`${sw.dev} has ${f.flows.length} flow(s), none dropping; ${a.name} → ${b.name} (${p.address}) answers again${p.rttMs !== undefined ? ` in ${p.rttMs} ms` : ''}.`);
-  },
-};
-
-export const vxlanChecks: LabChecks = {
-  async up(ctx) {
-    const l = await upLab('vlg-vxlan');
-    if (isResult(l)) return l;
-    const vnis = [...new Set(l.plan.links.filter((k) => k.type === 'vxlan').map((k) => k.vni!))].sort((x, y) => x - y);
-    const s = await ctx.snapshot();
-    const seen = vnis.map((v) => ({ vni: v, ends: s.edges.filter((e) => e.kind === 'vxlan-tunnel' && e.to === `vxlan:${v}`).length }));
-    const short = seen.filter((x) => x.ends < 2);
-    if (vnis.length < 2) return fail(`Lab vlg-vxlan has ${vnis.length} VNI(s) (${vnis.join(', ')}); this lab needs two tenants.`);
-    if (short.length) return fail(`VirtLab sees ${short.map((x) => `${x.ends} tunnel end(s) for VNI ${x.vni}`).join(', ')}; each VNI needs its two VXLAN devices.`);
-    const a1 = host(l.plan, 'a1');
-    const b1 = host(l.plan, 'b1');
-    if (!a1 || !b1 || addr(a1) !== addr(b1)) return fail(`a1 (${a1 ? addr(a1) : 'missing'}) and b1 (${b1 ? addr(b1) : 'missing'}) should hold the same address.`);
-    return ok(`Lab vlg-vxlan is up; VirtLab sees ${seen.map((x) => `VNI ${x.vni} with ${x.ends} tunnel ends`).join(' and ')}; a1 and b1 both hold ${addr(a1)}.`);
-  },
-
-  async ping() {
-    const l = await upLab('vlg-vxlan');
-    if (isResult(l)) return l;
-    const [a1, a2, b2] = ['a1', 'a2', 'b2'].map((n) => host(l.plan, n));
-    if (!a1 || !a2 || !b2) return fail('Lab vlg-vxlan lacks host a1, a2 or b2.');
-    const [ca, cb] = await Promise.all([icmpCounters(a2.netns), icmpCounters(b2.netns)]);
-    if (!ca || !cb) return fail('The ICMP counters of a2 or b2 could not be read.');
-    if (!(ca.InEchos > 0) || !(cb.InEchos > 0)) return fail(`Echo requests received so far: a2 ${ca.InEchos}, b2 ${cb.InEchos}; each tenant's second host must have been pinged.`);
-    // Isolation, tested now: a1's ping to 10.0.0.2 must move a2's counter and leave b2's alone.
-    const answered = await pingFrom(a1.netns, addr(a2));
-    const [ca2, cb2] = await Promise.all([icmpCounters(a2.netns), icmpCounters(b2.netns)]);
-    if (!answered || !ca2 || !cb2) return fail(`a1 → ${addr(a2)} got no answer just now.`);
-    if (cb2.InEchos !== cb.InEchos) return fail(`a1's ping to ${addr(a2)} reached b2 (tenant B): b2's echo requests went ${cb.InEchos} → ${cb2.InEchos}. The tenants are not isolated.`);
-    return ok(`a2 received ${ca.InEchos} and b2 ${cb.InEchos} echo requests, each from its own tenant. One more ping a1 → ${addr(a2)} just now: a2's counter ${ca.InEchos} → ${ca2.InEchos}, b2's (same address, tenant B) stayed ${cb2.InEchos}.`);
   },
 };
 

@@ -1,11 +1,12 @@
 import type { CheckContext, CheckResult } from '../types';
 import { cgroupChecks } from './cgroups';
 import { kvmChecks } from './kvm';
-import { mininetChecks, ovsChecks, vxlanChecks } from './labs';
+import { mininetChecks, ovsChecks } from './labs';
 import { namespacesChecks, pidNamespaceChecks } from './namespaces';
 import { netnsChecks } from './netns';
 import { sriovChecks } from './sriov';
 import { unionFsChecks } from './unionfs';
+import { vxlanChecks } from './vxlan';
 
 /** One step's check: reads the live machine (never what the user typed) and says what it saw. */
 export type Check = (ctx: CheckContext) => Promise<CheckResult>;
