@@ -2,6 +2,7 @@ import { defaultVersionCacheFile, scanOptions } from './core/context';
 import { runLab } from './cliLab';
 import { runWatch } from './cliWatch';
 import { collectors } from './core/collectors';
+import { snapshotJsonSchema } from './core/model/catalogue';
 import { takeSnapshot } from './core/scan';
 
 const USAGE = `usage: virtlab <command> [options]
@@ -11,6 +12,7 @@ commands:
   snapshot --watch [--interval S]   the first snapshot, then every change, as JSON lines
     --only NAME,...        run only these readers (${collectors.map((c) => c.name).join(', ')});
                            net still finds bind-mounted namespaces without proc
+  schema                   print the snapshot's JSON Schema (draft 2020-12), derived from the node-kind catalogue
   lab <generate|up|down|status|pingall|exec|...>   Mininet-style network labs (virtlab lab help)
   help                     this text
 
@@ -49,6 +51,11 @@ async function main(argv: string[]): Promise<number> {
   }
   // Labs parse their own flags.
   if (cmd === 'lab') return runLab(args);
+  if (cmd === 'schema') {
+    if (args.length) throw new UsageError(`schema takes no options (got ${args.join(' ')})`);
+    process.stdout.write(JSON.stringify(snapshotJsonSchema(), null, 2) + '\n');
+    return 0;
+  }
   const timeout = flag(args, '--timeout');
   if (timeout !== undefined && !/^\d+$/.test(timeout)) throw new UsageError('--timeout must be a whole number of milliseconds');
   const opts = scanOptions({
