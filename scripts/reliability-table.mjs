@@ -1,4 +1,4 @@
-// Prints the reliability figures (issue 9) that test/reliability/tally.ts collected in
+// Prints the reliability figures (the reliability suite) that test/reliability/tally.ts collected in
 // test-results/reliability/<category>.json, one row per category. `npm run test:reliability` runs
 // `mocha ...; node scripts/reliability-table.mjs`, so this script's exit code is the command's:
 // it fails when mocha's results file (test-results/reliability.json) shows a failed or unfinished

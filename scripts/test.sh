@@ -71,7 +71,7 @@ if check "npm ci" ensure_node_modules; then
   suite integration "$INTEGRATION_LIMIT"
   suite e2e "$E2E_LIMIT"
   stop_leftovers
-  # Issue 9's suite (`npm run test:reliability`): its figures are summed per category into
+  # The reliability suite (`npm run test:reliability`): its figures are summed per category into
   # test-results/reliability/, so they start from zero, and the table is printed after it.
   node scripts/reliability-table.mjs --reset >/dev/null
   suite reliability "$RELIABILITY_LIMIT"

@@ -1,7 +1,7 @@
 // The one protocol between the topology panel (src/extension/topology) and its webview (webview/).
 // Both sides import it, so it must stay free of `vscode` and Node imports. Every message that
 // crosses the boundary is checked by a guard below before anything acts on it: the webview is
-// treated as untrusted input (issue 9 fuzzes it), and the host is checked too so a stale or
+// treated as untrusted input (the reliability suite fuzzes it), and the host is checked too so a stale or
 // foreign message can never break the page.
 
 import type { EdgeKind, GraphEdge, GraphNode, NodeKind } from '../core/model/graph';

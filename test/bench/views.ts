@@ -1,5 +1,5 @@
 /**
- * Issue 5's benchmark, in the served VS Code (code-server + Chromium):
+ * The sidebar trees' benchmark, in the served VS Code (code-server + Chromium):
  * - median time from `docker run -d` returning to the container's row being visible in the tree;
  * - Docker API calls per minute with every VirtLab view hidden vs visible, counted by a proxy
  *   socket placed between VirtLab (virtlab.dockerSocket) and dockerd.

@@ -1,4 +1,4 @@
-// Issue 9, category 6 (crashes and cleanup), VS Code side: "VirtLab: Lab: Up" run from the
+// Reliability, crashes and cleanup, VS Code side: "VirtLab: Lab: Up" run from the
 // palette of a served VS Code (code-server + Chromium), and the extension host killed -9 while
 // the lab comes up, once per stage (the stage's first objects appearing on the machine is the
 // signal). The extension runs the engine as a child (`node dist/cli.js lab up FILE`), so two

@@ -1,4 +1,4 @@
-// Issue 9, category 6 (crashes and cleanup): kill -9 of the lab engine (`node dist/cli.js lab up
+// Reliability, crashes and cleanup: kill -9 of the lab engine (`node dist/cli.js lab up
 // FILE`, the same process VS Code's "Lab: Up" runs) at each stage of up, then `lab clean`, then
 // count what is left with independent tools: interfaces (ip -j link), namespaces (ip netns list
 // and /run/netns), /run/netns mounts (/proc/self/mountinfo), OVS bridges (ovs-vsctl list-br) and

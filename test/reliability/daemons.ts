@@ -1,4 +1,4 @@
-// Private daemons for the outage tests (issue 9, category 5): a second dockerd and a second
+// Private daemons for the outage tests (reliability: daemon outages): a second dockerd and a second
 // ovsdb-server + ovs-vswitchd, each with its own socket, state and pid files under the vlr9c
 // prefix, so that stopping them never touches the machine's shared daemons. Everything started
 // here is stopped by its pid file and its state is removed by destroy().

@@ -1,4 +1,4 @@
-// Issue 9, category 8: idle cost of VirtLab in a served VS Code. Docker API calls are counted by a
+// Reliability, idle cost: what VirtLab costs while idle in a served VS Code. Docker API calls are counted by a
 // unix-socket proxy that virtlab.dockerSocket (user settings) points at, as in test/bench/views.ts;
 // CPU is utime + stime of the extension host from /proc/<pid>/stat. One minute with the VirtLab
 // views visible, one minute with them hidden (Explorer shown instead). Goal: 0 calls hidden.
@@ -19,7 +19,7 @@ interface Window {
   calls: string[];
 }
 
-describe('Idle cost in the served VS Code (issue 9: 8)', function () {
+describe('Idle cost in the served VS Code (reliability: idle cost)', function () {
   this.timeout(SLOW_MS * 2 + WINDOW_MS * 3);
   let served: Served | undefined;
   let proxy: ReturnType<typeof countingProxy> | undefined;

@@ -1,4 +1,4 @@
-// Issue 9, category 2: injection (the core part; the webview part is counted by the webview suite).
+// Reliability, injection (the core part; the webview part is counted by the webview suite).
 // Hostile strings are put for real into Docker labels and a container's command line, netns names,
 // interface names and aliases, OVS port names and external_ids, and lab files. Then VirtLab's
 // discovery runs (in-process takeSnapshot, and `dist/cli.js snapshot --json` under strace) and the

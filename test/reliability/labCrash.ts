@@ -1,4 +1,4 @@
-// The kill -9 tests' shared parts (issue 9, category 6): the fault lab, canaries that VirtLab did
+// The kill -9 tests' shared parts (reliability: crashes and cleanup): the fault lab, canaries that VirtLab did
 // not create (all named vlr9c-canary*), and the count of a lab's leftovers by independent tools:
 // interfaces (ip -j link), namespaces (ip netns list and /run/netns), /run/netns mounts
 // (/proc/self/mountinfo), OVS bridges (ovs-vsctl list-br) and containers (docker ps -a).

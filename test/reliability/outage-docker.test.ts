@@ -1,4 +1,4 @@
-// Issue 9, category 5 (daemon outages), Docker: a private dockerd (its own socket, data and exec
+// Reliability, daemon outages, Docker: a private dockerd (its own socket, data and exec
 // roots; the shared daemon is never touched) is stopped and started N times while
 // `virtlab snapshot --watch` follows it. Each outage alternates a graceful stop (SIGTERM: running
 // containers stop) and a crash (SIGKILL: containerd keeps them running), and each comes right

@@ -1,4 +1,4 @@
-// Issue 9, category 5 (daemon outages), Open vSwitch: a private ovsdb-server + ovs-vswitchd (own
+// Reliability, daemon outages, Open vSwitch: a private ovsdb-server + ovs-vswitchd (own
 // database file, run dir and sockets; the switch in its own network namespace) that VirtLab's OVS
 // reader is pointed at through OVS_RUNDIR, the variable OVS's own tools (ovs-vsctl, ovs-ofctl,
 // ovs-appctl) use to find their daemons. The database and then ovs-vswitchd are stopped, and

@@ -1,4 +1,4 @@
-// Issue 9, category 5 (daemon outages): a Docker socket that is present but silent (a unix socket
+// Reliability, daemon outages: a Docker socket that is present but silent (a unix socket
 // that accepts connections and never answers, as a wedged dockerd does). No call may hang past
 // its timeout: the scan reports Docker as failed with a clear reason, and `--watch` still prints
 // its first snapshot and says the events stream is not answering.

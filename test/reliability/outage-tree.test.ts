@@ -1,4 +1,4 @@
-// Issue 9, category 5 (daemon outages) with the tree open: VirtLab installed in a served VS Code
+// Reliability, daemon outages with the tree open: VirtLab installed in a served VS Code
 // (code-server + Chromium), its `virtlab.dockerSocket` setting on a private dockerd, the
 // Containers view visible (so the extension host's live updates run). The daemon is stopped and
 // started N times (alternately SIGTERM and SIGKILL, a container added and one removed right

@@ -1,4 +1,4 @@
-// Issue 9, category 7: privilege. As an ordinary user created for the test: discovery shows what it
+// Reliability, privilege: privilege. As an ordinary user created for the test: discovery shows what it
 // may and counts the denials; the lab helper, reached through `sudo -n` with the one sudoers line
 // the README gives, refuses every request outside its fixed operations and every object no lab
 // ledger (written by root) owns; nothing changes. While VirtLab runs (snapshot --watch and a lab up),

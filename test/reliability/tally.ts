@@ -1,4 +1,4 @@
-// Figures for the reliability table (issue 9). Each test adds to its category; the totals are kept
+// Figures for the reliability table (the reliability suite). Each test adds to its category; the totals are kept
 // in test-results/reliability/<category>.json and printed by scripts/reliability-table.mjs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -1,4 +1,4 @@
-// Issue 9, category 4: workspace trust. A workspace whose .vscode/settings.json points the Docker
+// Reliability, workspace trust: workspace trust. A workspace whose .vscode/settings.json points the Docker
 // socket, the proc and sys roots, executables and the tool PATH at things inside the workspace is
 // opened in Restricted Mode (trust on, workspace not trusted) in a served VS Code; VirtLab must run
 // nothing from it and keep reading the machine with the user's (default) settings. A second test
@@ -70,7 +70,7 @@ function hostileWorkspace(ws: string, socket: string): number {
 
 const markers = () => (fs.existsSync(MARKERS) ? fs.readdirSync(MARKERS) : []);
 
-describe('Workspace trust (issue 9: 4)', function () {
+describe('Workspace trust (reliability: workspace trust)', function () {
   this.timeout(SLOW_MS * 3);
 
   it('package.json restricts every setting that names a path, and executables are machine-scoped', function () {

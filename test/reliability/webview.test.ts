@@ -1,4 +1,4 @@
-// Issue 9, categories 3 (webview messages) and 2 (injection, browser part), in a served VS Code
+// Reliability, webview messages and injection (its browser part), in a served VS Code
 // (code-server + Chromium). Every VirtLab panel (workbench-webview.ts PANELS) gets unknown,
 // malformed and out-of-range messages posted from inside its own page through the api object the
 // page acquired (see postFromPage); sentinels show that no command outside the protocol ran, and the extension host
@@ -145,7 +145,7 @@ async function injectedEverywhere(page: Page): Promise<{ markers: string[]; elem
   return { markers, elements };
 }
 
-describe('Webview messages and hostile text in the served VS Code (issue 9: 3, 2)', function () {
+describe('Webview messages and hostile text in the served VS Code (reliability: webview messages, injection)', function () {
   this.timeout(SLOW_MS * 3);
   let served: Served;
   let page: Page;

@@ -1,4 +1,4 @@
-// What the browser-side reliability tests (issue 9: webview messages, injection, workspace trust,
+// What the browser-side reliability tests (reliability: webview messages, injection, workspace trust,
 // idle cost) share on top of test/e2e/workbench.ts: a served VS Code with VirtLab and extra
 // settings, the VirtLab log file, the extension host's pid.
 import * as fs from 'node:fs';

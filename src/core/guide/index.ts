@@ -1,5 +1,5 @@
 /**
- * Guided labs (issue 8), the core: content, live checks, reset. Never imports `vscode`.
+ * Guided labs, the core: content, live checks, reset. Never imports `vscode`.
  *
  * For the VS Code adapter (guide panel, terminal, progress):
  *

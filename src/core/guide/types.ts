@@ -1,4 +1,4 @@
-// Guided labs (issue 8): the contract between the core (lab content, live checks, reset) and the
+// Guided labs: the contract between the core (lab content, live checks, reset) and the
 // VS Code adapter (guide panel, terminal, progress). Pure data; never imports `vscode`.
 import type { ScanOptions } from '../context';
 import type { Snapshot } from '../model/graph';

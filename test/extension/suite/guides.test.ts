@@ -1,4 +1,4 @@
-// Issue 8 in the extension host: "VirtLab: Open Guided Lab…" opens one panel per guided lab from
+// Guided labs in the extension host: "VirtLab: Open Guided Lab…" opens one panel per guided lab from
 // the guides shipped in the installed extension, and a second open reveals it instead of a copy.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';

@@ -1,4 +1,4 @@
-// Issue 5 in the extension host: the trees show what a snapshot taken in the same test holds,
+// The sidebar trees in the extension host: the trees show what a snapshot taken in the same test holds,
 // and the commands work on a real container. Expected values come from `docker inspect` and
 // readlink of /proc/<pid>/ns/*, not from VirtLab.
 import * as assert from 'node:assert/strict';
