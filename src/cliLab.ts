@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { LabError, labClean, labDown, labStatus, labUp } from './core/lab/engine';
+import { LabError, labClean, labDown, labStatus, labUp, type EngineOptions } from './core/lab/engine';
 import { generateLab, parseTopo } from './core/lab/generate';
 import { defaultStateDir, readLedger } from './core/lab/ledger';
 import { hostCommand, labCapture, labFlowAdd, labFlowDel, labFlows, labIperf, labLinkState, labPing, labPingAll, labSetLink, parseNetemWords, runningPlan } from './core/lab/ops';
@@ -88,7 +88,8 @@ function viaSudo(args: string[]): number {
 }
 
 /** `virtlab lab ...`: the lab engine, headless. Returns the process exit code. */
-export async function runLab(args: string[]): Promise<number> {
+/** `virtlab lab ...`; `hooks.onStep` observes the stages of `up` (the fault tests stop it there). */
+export async function runLab(args: string[], hooks: Pick<EngineOptions, 'onStep'> = {}): Promise<number> {
   const [cmd, ...restArgs] = args;
   if (!cmd || cmd === 'help' || cmd === '--help') {
     out(LAB_USAGE);
@@ -96,7 +97,7 @@ export async function runLab(args: string[]): Promise<number> {
   }
   try {
     if (PRIVILEGED.has(cmd) && !isRoot()) return viaSudo(args);
-    return await dispatch(cmd, parseArgs(restArgs));
+    return await dispatch(cmd, parseArgs(restArgs), hooks);
   } catch (e) {
     if (e instanceof LabUsage) {
       err(`virtlab lab: ${e.message}\n\n${LAB_USAGE}`);
@@ -114,7 +115,7 @@ export async function runLab(args: string[]): Promise<number> {
 const MAX_POS: Record<string, number> = { generate: 1, validate: 1, up: 1, down: 1, clean: 0, status: 1, pingall: 1, ping: 3, iperf: 3, exec: 2, link: 4, 'set-link': 16, vni: 17, capture: 2, flow: 4 };
 const FLAGS = new Set(['--json', '--stale', '--strict', '--switch', '--name', '-o', '--seconds', '--count', '--state-dir', '--prefix', '--label']);
 
-async function dispatch(cmd: string, p: Parsed): Promise<number> {
+async function dispatch(cmd: string, p: Parsed, hooks: Pick<EngineOptions, 'onStep'>): Promise<number> {
   const unknown = [...p.opts.keys()].filter((k) => !FLAGS.has(k));
   if (unknown.length) throw new LabUsage(`unknown option ${unknown.join(', ')}`);
   if (cmd in MAX_POS && p.pos.length > MAX_POS[cmd]!) throw new LabUsage(`${cmd} takes at most ${MAX_POS[cmd]} arguments, got: ${p.pos.join(' ')}`);
@@ -163,7 +164,7 @@ async function dispatch(cmd: string, p: Parsed): Promise<number> {
         return 1;
       }
       const t0 = performance.now();
-      const l = await labUp(r.lab, { stateDir, prefix, labels, file: path.resolve(file), log: (s) => err(s) });
+      const l = await labUp(r.lab, { stateDir, prefix, labels, file: path.resolve(file), log: (s) => err(s), onStep: hooks.onStep });
       if (json) out(JSON.stringify({ lab: l.name, stem: l.stem, objects: l.objects.length, ms: Math.round(performance.now() - t0) }));
       return 0;
     }

@@ -92,6 +92,12 @@ export function cli(args: string[], extraEnv: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, [CLI, 'lab', ...args], { cwd: REPO, env: { ...env, ...extraEnv }, encoding: 'utf8', timeout: 180_000 });
 }
 
+/** `virtlab lab up` from source (test/support/labCli.ts), SIGKILLing itself right after stage `step`. */
+export function upKilledAt(step: string, args: string[]) {
+  const entry = path.join(REPO, 'test/support/labCli.ts');
+  return spawnSync(process.execPath, ['--import', 'tsx', entry, 'up', ...args], { cwd: REPO, env: { ...env, VIRTLAB_TEST_KILL_AT: step }, encoding: 'utf8', timeout: 180_000 });
+}
+
 /** Root-namespace device names right now (cheap: one readdir). */
 export const rootDevs = () => fs.readdirSync('/sys/class/net');
 

@@ -21,18 +21,16 @@ export interface EngineOptions {
   file?: string;
   /** Progress lines for people. */
   log?: (line: string) => void;
+  /** Called after each stage of `up` (what is in the ledger and on the machine is then that far). */
+  onStep?: (step: UpStep) => void;
 }
 
 export class LabError extends Error {}
 
-/** Points where a fault test may have `up` kill itself with SIGKILL (VIRTLAB_LAB_KILL_AT). */
+/** The stages of `up`, in order. */
 export type UpStep = 'ledger' | 'containers' | 'root' | 'hosts' | 'switches';
 
 const stateDirOf = (o: EngineOptions) => o.stateDir ?? defaultStateDir();
-
-function step(name: UpStep): void {
-  if (process.env.VIRTLAB_LAB_KILL_AT === name) process.kill(process.pid, 'SIGKILL');
-}
 
 /** The result when it succeeded; otherwise a LabError with the tool's first lines of stderr. */
 export function must(r: RunResult, what: string): RunResult {
@@ -74,7 +72,7 @@ export async function labUp(lab: Lab, o: EngineOptions = {}): Promise<Ledger> {
 
   const ledger: Ledger = { version: 1, name: lab.name, stem: plan.stem, file: o.file, pid: process.pid, startedAt: new Date().toISOString(), phase: 'creating', objects: plan.objects, plan };
   await writeLedger(dir, ledger);
-  step('ledger');
+  o.onStep?.('ledger');
   try {
     const pids: Record<string, number> = {};
     const ctrs = plan.hosts.filter((h) => h.container);
@@ -92,10 +90,10 @@ export async function labUp(lab: Lab, o: EngineOptions = {}): Promise<Ledger> {
         pids[ctrs[i].name] = Number(pid);
       });
     }
-    step('containers');
+    o.onStep?.('containers');
     log('creating namespaces, bridges and links');
     must(await ipBatch(rootBatch(plan, pids)), 'ip -batch (namespaces, veth pairs)');
-    step('root');
+    o.onStep?.('root');
     log(`configuring ${plan.hosts.length + plan.vteps.length + (plan.swNetns ? 1 : 0)} namespaces`);
     const nsJobs: [string, string[]][] = [
       ...(plan.swNetns ? [[plan.swNetns, switchBatch(plan)] as [string, string[]]] : []),
@@ -103,7 +101,7 @@ export async function labUp(lab: Lab, o: EngineOptions = {}): Promise<Ledger> {
       ...plan.vteps.map((v): [string, string[]] => [v.netns, vtepBatch(plan, v, process.pid)]),
     ];
     await mapPool(nsJobs, 12, async ([ns, lines]) => must(await ipBatch(lines, ns), `ip -n ${ns} -batch`));
-    step('hosts');
+    o.onStep?.('hosts');
     log('switch ports, VXLAN, OpenFlow and impairments');
     const vx = vxlanAttachBatch(plan);
     if (vx.sw.length) must(await ipBatch(vx.sw, plan.swNetns), 'ip -batch (VXLAN ports)');
@@ -114,7 +112,7 @@ export async function labUp(lab: Lab, o: EngineOptions = {}): Promise<Ledger> {
         if (s.kind === 'ovs-bridge' && s.openflow.length) must(await run('ovs-ofctl', ['add-flows', s.dev, '-'], { input: s.openflow.join('\n') + '\n', timeoutMs: 15000 }), `ovs-ofctl add-flows ${s.name}`);
       }
     }
-    step('switches');
+    o.onStep?.('switches');
     for (const l of plan.links) if (l.netem) await applyNetem(l, l.netem);
     if (!(await waitForwarding(plan))) log('some switch ports were not forwarding yet after 10 s; the first pings may fail');
     ledger.phase = 'up';

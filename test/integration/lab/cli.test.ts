@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { labStem } from '../../../src/core/lab/naming';
-import { FIXTURES, ROOT, baseline, labCli } from './helpers';
+import { FIXTURES, LAB_CLI, ROOT, baseline, labCli } from './helpers';
 
 // `virtlab lab ...` as a person runs it: generate, a refused bad file, status/pingall JSON, and the
 // clear error an ordinary user gets when sudo -n is not allowed.
@@ -52,7 +52,7 @@ describe('virtlab lab CLI', function () {
 
   it('as an ordinary user without a sudoers entry: a clear error naming the one sudoers line', function () {
     // nobody (65534) may not use sudo here; run the same entry point as that user.
-    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', path.join(__dirname, 'labCli.ts'), 'down', 'vltnone'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, HOME: dir, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json') }, timeout: 60000 });
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--import', 'tsx', LAB_CLI, 'down', 'vltnone'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, HOME: dir, TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.json') }, timeout: 60000 });
     if (r.error) this.skip();
     assert.equal(r.status, 4, r.stderr);
     assert.match(r.stderr, /needs root, and `sudo -n` did not allow it/);

@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { labStem } from '../../../src/core/lab/naming';
-import { FIXTURES, ROOT, baseline, labCli, quiet, x } from './helpers';
+import { FIXTURES, LAB_CLI, ROOT, baseline, labCli, quiet, x } from './helpers';
 
-// kill -9 of `virtlab lab up` at each step (VIRTLAB_LAB_KILL_AT makes the process SIGKILL itself
+// kill -9 of `virtlab lab up` at each step (VIRTLAB_TEST_KILL_AT makes test/support/labCli.ts SIGKILL itself
 // right after that step) and once at an arbitrary moment; then `virtlab lab clean` must bring
 // ip -j link, ip netns, /run/netns, ovs-vsctl list-br and docker ps -a back to the baseline, and
 // the canaries this test made itself (not VirtLab) must survive every clean.
@@ -71,7 +71,7 @@ describe('kill -9 during lab up, then lab clean', function () {
 
   for (const point of ['ledger', 'containers', 'root', 'hosts', 'switches']) {
     it(`killed right after step "${point}"`, () => {
-      const r = labCli(['up', FILE, '--label', 'virtlab.test=1'], { ...env, VIRTLAB_LAB_KILL_AT: point });
+      const r = labCli(['up', FILE, '--label', 'virtlab.test=1'], { ...env, VIRTLAB_TEST_KILL_AT: point });
       assert.equal(r.signal, 'SIGKILL', `up was killed (status ${r.status}, ${r.stderr})`);
       const ledger = JSON.parse(readFileSync(path.join(stateDir, 'vltfault.json'), 'utf8')) as { phase: string; objects: { name: string }[] };
       assert.equal(ledger.phase, 'creating');
@@ -81,7 +81,7 @@ describe('kill -9 during lab up, then lab clean', function () {
   }
 
   it('killed at an arbitrary moment (SIGKILL from outside)', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'labCli.ts'), 'up', FILE, '--label', 'virtlab.test=1'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', LAB_CLI, 'up', FILE, '--label', 'virtlab.test=1'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
     // Kill as soon as the ledger file appears, plus a little: somewhere inside up.
     const t0 = Date.now();
     while (!existsSync(path.join(stateDir, 'vltfault.json')) && Date.now() - t0 < 30000) await new Promise((r) => setTimeout(r, 5));

@@ -4,12 +4,14 @@ import path from 'node:path';
 
 export const ROOT = path.join(__dirname, '../../..');
 export const FIXTURES = path.join(ROOT, 'test/fixtures/lab');
+/** `virtlab lab` from source (test/support/labCli.ts), so a test can stop `up` at a stage. */
+export const LAB_CLI = path.join(ROOT, 'test/support/labCli.ts');
 export const x = (file: string, ...args: string[]) => execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 export const quiet = (file: string, ...args: string[]) => spawnSync(file, args, { stdio: 'ignore' });
 
 /** Run `virtlab lab ...` from source in a child process. */
 export function labCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(__dirname, 'labCli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120000 });
+  return spawnSync(process.execPath, ['--import', 'tsx', LAB_CLI, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120000 });
 }
 
 // Other people's objects may come and go on a shared machine while the tests run; CI runs alone.
