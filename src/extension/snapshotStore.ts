@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { defaultVersionCacheFile, scanOptions, type ScanOptions } from '../core/context';
-import type { SnapshotDiff } from '../core/model/diff';
+import { diffSnapshots, type SnapshotDiff } from '../core/model/diff';
 import type { Snapshot } from '../core/model/graph';
 import { takeSnapshot } from '../core/scan';
 import { SnapshotWatcher } from '../core/watch';
@@ -18,11 +18,10 @@ export class SnapshotStore implements vscode.Disposable {
   private readonly liveHolders = new Set<string>();
   private intervalMs = 5000;
   private readonly changed = new vscode.EventEmitter<Snapshot>();
-  private readonly diffs = new vscode.EventEmitter<{ diff: SnapshotDiff; snapshot: Snapshot }>();
-  /** Fires with every new snapshot (full or after a diff). */
+  /** The last change: the watcher's diff, or one computed on first request and then kept. */
+  private last: { before: Snapshot | undefined; after: Snapshot; diff?: SnapshotDiff } | undefined;
+  /** Fires with every new snapshot (full or after a diff); `diffBetween` tells what changed. */
   readonly onDidChange = this.changed.event;
-  /** Fires with the diff behind each live update, for the webview. */
-  readonly onDidDiff = this.diffs.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
@@ -46,7 +45,18 @@ export class SnapshotStore implements vscode.Disposable {
     });
   }
 
-  private publish(snap: Snapshot, why: string): void {
+  /**
+   * What changed from `before` to `after`. For the latest change this is the watcher's own diff
+   * (or, after a full scan, one computed once for every consumer); other pairs are compared here.
+   */
+  diffBetween(before: Snapshot, after: Snapshot): SnapshotDiff {
+    const l = this.last;
+    if (l && l.before === before && l.after === after) return (l.diff ??= diffSnapshots(before, after));
+    return diffSnapshots(before, after);
+  }
+
+  private publish(snap: Snapshot, why: string, diff?: SnapshotDiff): void {
+    this.last = { before: this.current, after: snap, diff };
     this.current = snap;
     const notOk = Object.entries(snap.report.sources).filter(([, s]) => s.state !== 'ok');
     this.log.info(`snapshot (${why}): ${snap.nodes.length} nodes, ${snap.edges.length} edges, ${snap.report.skipped.length} skipped, ${snap.report.durationMs} ms`);
@@ -102,14 +112,19 @@ export class SnapshotStore implements vscode.Disposable {
     if (on && !this.watcher) {
       const w = new SnapshotWatcher({ opts: this.options(), takeSnapshot, intervalMs });
       this.watcher = w;
+      // The watcher's diff is from the snapshot it emitted last; it is this change only if nothing
+      // else (a full refresh, the root scan) was published in between.
+      let base: Snapshot | undefined;
       w.on('diff', (diff: SnapshotDiff, snap: Snapshot) => {
-        this.diffs.fire({ diff, snapshot: snap });
-        this.publish(snap, `live: +${diff.addedNodes.length} ~${diff.changedNodes.length} -${diff.removedNodes.length}`);
+        const own = base !== undefined && base === this.current;
+        base = snap;
+        this.publish(snap, `live: +${diff.addedNodes.length} ~${diff.changedNodes.length} -${diff.removedNodes.length}`, own ? diff : undefined);
       });
       w.on('refresh-error', (e: Error) => this.log.error(`live refresh failed: ${e.message}`));
       w.on('docker', (state: string, detail?: string) => this.log.info(`docker events: ${state}${detail ? ` (${detail})` : ''}`));
       // The watcher's first full scan doubles as the refresh a view may be waiting for.
       const first = w.start().then((snap) => {
+        base = snap;
         this.publish(snap, 'live start');
         return snap;
       });
@@ -131,6 +146,5 @@ export class SnapshotStore implements vscode.Disposable {
     this.liveHolders.clear();
     this.setLive(false);
     this.changed.dispose();
-    this.diffs.dispose();
   }
 }

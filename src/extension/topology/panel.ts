@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import { diffSnapshots } from '../../core/model/diff';
+import { isEmptyDiff } from '../../core/model/diff';
 import type { Snapshot } from '../../core/model/graph';
 import { metricSourceFor, startSampling, type Sampling } from '../../core/metrics/sampler';
 import { isWebviewMessage, TOPOLOGY_VIEW_TYPE, type HostMessage, type WebviewMessage } from '../../shared/protocol';
 import type { SnapshotStore } from '../snapshotStore';
 import { topologyHtml, webviewOptions } from './html';
-import { isEmptyWireDiff, toWireDiff, toWireGraph } from './wire';
+import { toWireDiff, toWireGraph } from './wire';
 
 const METRICS_INTERVAL_MS = 1000;
 const LIVE_OWNER = 'topology';
@@ -85,8 +85,8 @@ export class TopologyPanel implements vscode.Disposable {
     if (!this.sent) {
       this.post({ type: 'graph', graph: toWireGraph(snap) });
     } else if (this.sent !== snap) {
-      const diff = toWireDiff(diffSnapshots(this.sent, snap), snap.takenAt);
-      if (!isEmptyWireDiff(diff)) this.post({ type: 'diff', diff });
+      const diff = toWireDiff(this.store.diffBetween(this.sent, snap), snap.takenAt);
+      if (!isEmptyDiff(diff)) this.post({ type: 'diff', diff });
     }
     this.sent = snap;
   }

@@ -38,7 +38,3 @@ export function toWireDiff(d: SnapshotDiff, takenAt: string): WireDiff {
     removedEdges: d.removedEdges.filter(keepEdge),
   };
 }
-
-export function isEmptyWireDiff(d: WireDiff): boolean {
-  return !d.addedNodes.length && !d.changedNodes.length && !d.removedNodes.length && !d.addedEdges.length && !d.removedEdges.length;
-}
