@@ -165,7 +165,7 @@ async function dispatch(cmd: string, p: Parsed, hooks: Pick<EngineOptions, 'onSt
       }
       const t0 = performance.now();
       const l = await labUp(r.lab, { stateDir, prefix, labels, file: path.resolve(file), log: (s) => err(s), onStep: hooks.onStep });
-      if (json) out(JSON.stringify({ lab: l.name, stem: l.stem, objects: l.objects.length, ms: Math.round(performance.now() - t0) }));
+      if (json) out(JSON.stringify({ lab: l.name, stem: l.stem, objects: l.plan.objects.length, ms: Math.round(performance.now() - t0) }));
       return 0;
     }
     case 'down': {

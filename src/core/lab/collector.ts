@@ -40,7 +40,7 @@ export async function collectLabs(opts: ScanOptions, g: GraphBuilder): Promise<v
   const netnsDir = path.join(opts.roots.run, 'netns');
   for (const l of ledgers) {
     const labId = `lab:${l.name}`;
-    g.node(labId, 'lab', l.name, { name: l.name, stem: l.stem, phase: l.phase, file: l.file, startedAt: l.startedAt, objects: l.objects.length });
+    g.node(labId, 'lab', l.name, { name: l.name, stem: l.stem, phase: l.phase, file: l.file, startedAt: l.startedAt, objects: l.plan.objects.length });
     const swIno = l.plan.swNetns ? await inodeOf(path.join(netnsDir, l.plan.swNetns)) : undefined;
     for (const h of l.plan.hosts) {
       const id = `lab-host:${l.name}:${h.name}`;

@@ -70,7 +70,7 @@ export async function labUp(lab: Lab, o: EngineOptions = {}): Promise<Ledger> {
   const needDocker = plan.hosts.some((h) => h.container);
   await preflight(plan, needOvs, needDocker);
 
-  const ledger: Ledger = { version: 1, name: lab.name, stem: plan.stem, file: o.file, pid: process.pid, startedAt: new Date().toISOString(), phase: 'creating', objects: plan.objects, plan };
+  const ledger: Ledger = { version: 1, name: lab.name, stem: plan.stem, file: o.file, pid: process.pid, startedAt: new Date().toISOString(), phase: 'creating', plan };
   await writeLedger(dir, ledger);
   o.onStep?.('ledger');
   try {
@@ -163,8 +163,8 @@ export async function waitForwarding(plan: LabPlan, timeoutMs = 10000): Promise<
   return false;
 }
 
-/** Which objects of a lab (ledger objects, plus orphans carrying its stem) exist now. */
-export function presentObjects(l: Pick<Ledger, 'stem' | 'objects'>, inv: Inventory): LedgerObject[] {
+/** Which objects of a lab (its plan's objects, plus orphans carrying its stem) exist now. */
+export function presentObjects(l: Pick<LabPlan, 'stem' | 'objects'>, inv: Inventory): LedgerObject[] {
   const out = new Map<string, LedgerObject>();
   const add = (o: LedgerObject) => out.set(`${o.type}:${o.name}`, o);
   for (const o of l.objects) {
@@ -187,10 +187,10 @@ export function presentObjects(l: Pick<Ledger, 'stem' | 'objects'>, inv: Invento
 
 /** Remove exactly the lab's objects (containers, OVS bridges, root links, namespaces) and its ledger. */
 export async function removeLab(l: Ledger, dir: string): Promise<{ removed: LedgerObject[]; left: LedgerObject[] }> {
-  const hasOvs = l.objects.some((o) => o.type === 'ovs-bridge');
-  const hasCtr = l.objects.some((o) => o.type === 'container');
+  const hasOvs = l.plan.objects.some((o) => o.type === 'ovs-bridge');
+  const hasCtr = l.plan.objects.some((o) => o.type === 'container');
   const inv = await readInventory({ ovs: hasOvs, docker: hasCtr });
-  const todo = presentObjects(l, inv);
+  const todo = presentObjects(l.plan, inv);
   const of = (t: LedgerObject['type']) => todo.filter((o) => o.type === t).map((o) => o.name);
   if (of('container').length) await run('docker', ['rm', '-f', '--', ...of('container')], { timeoutMs: 60000 });
   if (of('ovs-bridge').length) await run('ovs-vsctl', ['--timeout=20', ...of('ovs-bridge').flatMap((b, i) => [...(i ? ['--'] : []), '--if-exists', 'del-br', b])], { timeoutMs: 30000 });
@@ -205,7 +205,7 @@ export async function removeLab(l: Ledger, dir: string): Promise<{ removed: Ledg
   const now = [...of('link').filter((n) => !followsNs.has(n)).map((n) => `link del dev ${n}`), ...of('netns').map((n) => `netns del ${n}`)];
   if (now.length) await ipBatch(now, undefined, true);
   const inv2 = await readInventory({ ovs: hasOvs, docker: hasCtr });
-  let rootLinks = presentObjects(l, inv2).filter((o) => o.type === 'link');
+  let rootLinks = presentObjects(l.plan, inv2).filter((o) => o.type === 'link');
   // That teardown runs in a kernel worker: give it a moment before deleting leftovers one by one.
   for (let i = 0; i < 40 && rootLinks.length; i++) {
     await new Promise((r) => setTimeout(r, 50));
@@ -213,7 +213,7 @@ export async function removeLab(l: Ledger, dir: string): Promise<{ removed: Ledg
     rootLinks = rootLinks.filter((o) => now.has(o.name));
   }
   if (rootLinks.length) await ipBatch(rootLinks.map((o) => `link del dev ${o.name}`), undefined, true);
-  const after = presentObjects(l, await readInventory({ ovs: hasOvs, docker: hasCtr }));
+  const after = presentObjects(l.plan, await readInventory({ ovs: hasOvs, docker: hasCtr }));
   if (!after.length) await removeLedger(dir, l.name);
   const leftKeys = new Set(after.map((o) => `${o.type}:${o.name}`));
   return { removed: todo.filter((o) => !leftKeys.has(`${o.type}:${o.name}`)), left: after };
@@ -276,9 +276,9 @@ export async function labStatus(o: EngineOptions & { name?: string } = {}): Prom
   const { ledgers } = await listLedgers(stateDirOf(o));
   const chosen = ledgers.filter((l) => !o.name || l.name === o.name);
   if (!chosen.length) return [];
-  const inv = await readInventory({ ovs: chosen.some((l) => l.objects.some((x) => x.type === 'ovs-bridge')), docker: chosen.some((l) => l.objects.some((x) => x.type === 'container')) });
+  const inv = await readInventory({ ovs: chosen.some((l) => l.plan.objects.some((x) => x.type === 'ovs-bridge')), docker: chosen.some((l) => l.plan.objects.some((x) => x.type === 'container')) });
   return chosen.map((l) => {
-    const present = presentObjects(l, inv);
+    const present = presentObjects(l.plan, inv);
     const has = new Set(present.map((x) => `${x.type}:${x.name}`));
     return {
       name: l.name,
@@ -286,7 +286,7 @@ export async function labStatus(o: EngineOptions & { name?: string } = {}): Prom
       stale: isStale(l),
       file: l.file,
       startedAt: l.startedAt,
-      objects: l.objects.length,
+      objects: l.plan.objects.length,
       present: present.length,
       hosts: l.plan.hosts.map((h) => ({ name: h.name, kind: h.kind, netns: h.netns, addresses: h.ifaces.map((i) => `${i.name} ${i.address}`), present: has.has(`netns:${h.netns}`) })),
       switches: l.plan.switches.map((s) => ({ name: s.name, kind: s.kind, dev: s.dev, netns: s.kind === 'bridge' ? l.plan.swNetns : undefined, present: s.kind === 'bridge' ? has.has(`netns:${l.plan.swNetns}`) : has.has(`ovs-bridge:${s.dev}`) })),

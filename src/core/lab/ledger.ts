@@ -1,18 +1,12 @@
 import { closeSync, fsyncSync, openSync, promises as fsp, readFileSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { LabPlan } from './plan';
+export type { LedgerObject, ObjectType } from './plan';
 import { checkStateDir, PrivilegeError } from './privilege';
 import { LAB_NAME_RE } from './types';
 
 // The ledger: one JSON file per lab under a state directory, written (and fsynced) BEFORE any object
 // is created, so that a lab killed halfway can still be cleaned by name, and nothing else is touched.
-
-export type ObjectType = 'netns' | 'link' | 'ovs-bridge' | 'container';
-
-export interface LedgerObject {
-  type: ObjectType;
-  name: string;
-}
 
 export interface Ledger {
   version: 1;
@@ -24,7 +18,7 @@ export interface Ledger {
   pid: number;
   startedAt: string;
   phase: 'creating' | 'up' | 'removing';
-  objects: LedgerObject[];
+  /** What up creates; `plan.objects` is every object the lab may leave behind, all named with the stem. */
   plan: LabPlan;
 }
 
@@ -72,9 +66,10 @@ function isLedger(x: unknown): x is Ledger {
     typeof l.name === 'string' &&
     typeof l.stem === 'string' &&
     /^[a-z]{2,4}[0-9a-z]{4}$/.test(l.stem) &&
-    Array.isArray(l.objects) &&
-    l.objects.every((o) => o && ['netns', 'link', 'ovs-bridge', 'container'].includes(o.type) && typeof o.name === 'string' && o.name.startsWith(l.stem)) &&
-    typeof l.plan === 'object'
+    typeof l.plan === 'object' &&
+    l.plan !== null &&
+    Array.isArray(l.plan.objects) &&
+    l.plan.objects.every((o) => o && ['netns', 'link', 'ovs-bridge', 'container'].includes(o.type) && typeof o.name === 'string' && o.name.startsWith(l.stem))
   );
 }
 

@@ -1,6 +1,13 @@
-import type { LedgerObject } from './ledger';
 import { devName, hostNetns, labStem, switchNetns, vtepNetns } from './naming';
 import type { Lab, LabHost, LabLink, Netem } from './types';
+
+/** What a lab creates on the machine, each named with the lab's stem; the ledger keeps this list. */
+export type ObjectType = 'netns' | 'link' | 'ovs-bridge' | 'container';
+
+export interface LedgerObject {
+  type: ObjectType;
+  name: string;
+}
 
 // From a checked lab to the exact kernel/OVS/Docker objects and the few batched commands that make
 // them. Pure: unit-tested without touching the machine.

@@ -73,7 +73,7 @@ describe('kill -9 during lab up, then lab clean', function () {
     it(`killed right after step "${point}"`, () => {
       const r = labCli(['up', FILE, '--label', 'virtlab.test=1'], { ...env, VIRTLAB_TEST_KILL_AT: point });
       assert.equal(r.signal, 'SIGKILL', `up was killed (status ${r.status}, ${r.stderr})`);
-      const ledger = JSON.parse(readFileSync(path.join(stateDir, 'vltfault.json'), 'utf8')) as { phase: string; objects: { name: string }[] };
+      const ledger = JSON.parse(readFileSync(path.join(stateDir, 'vltfault.json'), 'utf8')) as { phase: string; plan: { objects: { name: string }[] } };
       assert.equal(ledger.phase, 'creating');
       if (point !== 'ledger') assert.ok(baseline().links.some((l) => l.startsWith(stem)) || point === 'containers', 'something was created before the kill');
       cleanAndCompare(point);

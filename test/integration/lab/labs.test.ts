@@ -113,7 +113,7 @@ describe('labs on the real machine', function () {
         const res = await labDown(name, { stateDir });
         assert.deepEqual(res.left, []);
         const b = baseline();
-        for (const o of l.objects) {
+        for (const o of l.plan.objects) {
           const where = o.type === 'link' ? b.links : o.type === 'netns' ? b.runNetns : o.type === 'ovs-bridge' ? b.ovs : b.containers;
           assert.ok(!where.includes(o.name), `${o.type} ${o.name} is gone`);
         }

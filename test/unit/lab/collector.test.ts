@@ -18,7 +18,7 @@ describe('lab collector (graph group for running labs)', () => {
     delete process.env.VIRTLAB_STATE_DIR;
     try {
       const plan = planLab(loadLab(readFileSync(path.join(__dirname, '../../fixtures/lab/tenants.vlab.yaml'), 'utf8')).lab!, 'vlt');
-      const l: Ledger = { version: 1, name: plan.name, stem: plan.stem, pid: 1, startedAt: 't', phase: 'up', objects: plan.objects, plan };
+      const l: Ledger = { version: 1, name: plan.name, stem: plan.stem, pid: 1, startedAt: 't', phase: 'up', plan };
       await writeLedger(path.join(run, 'virtlab', 'labs'), l);
       mkdirSync(path.join(run, 'netns'));
       // Stand-ins for the nsfs bind mounts: only their inode numbers are read.

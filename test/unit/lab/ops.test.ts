@@ -43,10 +43,10 @@ describe('lab ledger', () => {
 
   it('round-trips, lists, rejects foreign files, removes', async () => {
     const plan = planLab(loadLab(generateLab(parseTopo('linear,2'), { name: 'l2' })).lab!, 'vlt');
-    const l: Ledger = { version: 1, name: 'l2', stem: plan.stem, pid: 1, startedAt: 'now', phase: 'creating', objects: plan.objects, plan };
+    const l: Ledger = { version: 1, name: 'l2', stem: plan.stem, pid: 1, startedAt: 'now', phase: 'creating', plan };
     await writeLedger(dir, l);
     assert.deepEqual(await readLedger(dir, 'l2'), JSON.parse(JSON.stringify(l)));
-    writeFileSync(path.join(dir, 'evil.json'), JSON.stringify({ ...l, name: 'evil', objects: [{ type: 'link', name: 'eth0' }] }));
+    writeFileSync(path.join(dir, 'evil.json'), JSON.stringify({ ...l, name: 'evil', plan: { ...l.plan, objects: [{ type: 'link', name: 'eth0' }] } }));
     const { ledgers, bad } = await listLedgers(dir);
     assert.deepEqual(ledgers.map((x) => x.name), ['l2']);
     assert.deepEqual(bad, [path.join(dir, 'evil.json')], 'a ledger naming objects outside its stem is refused');
