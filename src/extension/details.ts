@@ -1,31 +1,50 @@
 import * as vscode from 'vscode';
 
-/** Read-only markdown documents (virtlab-details:) for inspect/show commands; content kept per URI. */
+/**
+ * Read-only reports (virtlab-report:) for the inspect/show commands and Ping All: the markdown is
+ * kept per URI and shown rendered in VS Code's markdown preview, never as an editable source or an
+ * untitled document that asks to be saved.
+ */
 export class DetailsDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
-  static readonly scheme = 'virtlab-details';
+  static readonly scheme = 'virtlab-report';
   private readonly docs = new Map<string, string>();
   private readonly changed = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changed.event;
   private readonly reg = vscode.workspace.registerTextDocumentContentProvider(DetailsDocuments.scheme, this);
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.docs.get(uri.toString()) ?? '# Gone\n\nThis VirtLab document is no longer available; run the command again.';
+    return this.docs.get(uri.toString()) ?? '# Gone\n\nThis VirtLab report is no longer available; run the command again.';
   }
 
-  /** Open (or update) a document named `name` with markdown `text`, beside the editor. */
-  async show(name: string, text: string): Promise<vscode.TextEditor> {
-    const safe = name.replace(/[^A-Za-z0-9_.-]+/g, '-').slice(0, 80);
-    const uri = vscode.Uri.from({ scheme: DetailsDocuments.scheme, path: `/${safe}.md` });
+  /** The URI of the report titled `title` (what the preview tab shows, e.g. "web1 namespaces"). */
+  static uriOf(title: string): vscode.Uri {
+    const safe = reportTitle(title);
+    return vscode.Uri.from({ scheme: DetailsDocuments.scheme, path: `/${safe}.md` });
+  }
+
+  /** Show (or update) the report titled `title` with markdown `text`, rendered, in the active column. */
+  async show(title: string, text: string): Promise<vscode.Uri> {
+    const uri = DetailsDocuments.uriOf(title);
     this.docs.set(uri.toString(), text);
     this.changed.fire(uri);
-    const doc = await vscode.workspace.openTextDocument(uri);
-    return vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Active });
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+    return uri;
+  }
+
+  /** The markdown of a report shown before (tests, Copy). */
+  text(uri: vscode.Uri): string | undefined {
+    return this.docs.get(uri.toString());
   }
 
   dispose(): void {
     this.reg.dispose();
     this.changed.dispose();
   }
+}
+
+/** A report title safe as a file name: letters, digits, space and `_.-:@`, at most 80 characters. */
+export function reportTitle(title: string): string {
+  return title.replace(/[^A-Za-z0-9 _.:@-]+/g, '-').replace(/\s+/g, ' ').trim().slice(0, 80) || 'report';
 }
 
 /**

@@ -5,6 +5,7 @@ import { inspectContainerNamespaces, openNamespaceTerminal } from './commands/na
 import { scanAsRoot } from './commands/scanAsRoot';
 import { copyNodeAsJson, showCgroup, showFdb, showFlows } from './commands/show';
 import { DetailsDocuments } from './details';
+import { welcomeOnFirstRun } from './firstRun';
 import { registerGuides } from './guides';
 import { guideCore } from './guides/core';
 import { hostRows } from './trees/hostRows';
@@ -140,8 +141,9 @@ export function activate(context: vscode.ExtensionContext): VirtLabApi {
     vscode.commands.registerCommand('virtlab.scanAsRoot', guard('Scan as Root', () => scanAsRoot(context, store))),
   );
   const guides = registerGuides(context, store, log, guideCore);
-  context.subscriptions.push(guides.disposable, registerLabs(context, store, log, guides.source));
+  context.subscriptions.push(guides.disposable, registerLabs(context, store, log, guides.source, docs));
   context.subscriptions.push(registerTopology(context, store, log));
+  void welcomeOnFirstRun(context, log);
   log.info(`VirtLab ${context.extension.packageJSON.version as string} activated (extension host: Node ${process.versions.node}, ${process.platform}, uid ${process.getuid?.()})`);
 
   return { snapshot: () => store.refresh(), latest: () => store.latest, hostTree: trees['virtlab.host'], trees, isLive: () => store.live };

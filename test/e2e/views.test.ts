@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openWorkbench, prepareProfile, showVirtLab, RESULTS_DIR, SLOW_MS, startCodeServer, VIRTLAB_VSIX, type Browsing, type Profile, type Server } from './workbench';
+import { openWorkbench, prepareProfile, REPO, runPaletteCommand, showVirtLab, RESULTS_DIR, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, webviewFrame, type Browsing, type Profile, type Server } from './workbench';
 
 const A = `vlt-e2e-a${process.pid}`;
 const B = `vlt-e2e-b${process.pid}`;
@@ -46,7 +46,8 @@ describe('VirtLab views in a served VS Code (containers, namespaces, live update
     rm(B);
     docker('run', '-d', '--name', A, '--label', 'virtlab.test=1', 'virtlab/busybox:latest', 'sleep', '600');
     pidA = Number(docker('inspect', '-f', '{{.State.Pid}}', A));
-    profile = prepareProfile('e2e-views-profile', [VIRTLAB_VSIX]);
+    // As `npm start`'s profile: walkthroughs open on install (the other e2e profiles turn that off).
+    profile = prepareProfile('e2e-views-profile', [VIRTLAB_VSIX], { 'workbench.welcomePage.walkthroughs.openOnInstall': true });
     server = await startCodeServer(profile);
     ui = await openWorkbench(server, profile.workspace);
     page = ui.page;
@@ -64,6 +65,15 @@ describe('VirtLab views in a served VS Code (containers, namespaces, live update
     await server?.stop();
     rm(A);
     rm(B);
+  });
+
+  it('first open: the "Get started with VirtLab" walkthrough and the VirtLab view are shown without a click', async function () {
+    // Nothing clicked yet: VirtLab activates on startup and opens both once (remembered in globalState).
+    const walkthrough = page.locator('.gettingStartedContainer', { hasText: 'Get started with VirtLab' }).first();
+    await walkthrough.waitFor({ state: 'visible' });
+    await walkthrough.getByText('Open the VirtLab side bar').first().waitFor({ state: 'visible' });
+    await page.locator('.sidebar .pane-header', { hasText: /^Host/ }).first().waitFor({ state: 'visible' });
+    await shot(page, 'reports-first-open.png');
   });
 
   it('shows a running container in Containers, and its 8 namespaces with the inodes of /proc/<pid>/ns', async function () {
@@ -90,15 +100,20 @@ describe('VirtLab views in a served VS Code (containers, namespaces, live update
     const input = page.locator('.quick-input-widget input');
     await input.fill(A);
     await page.locator('.quick-input-widget [role="option"]', { hasText: A }).first().click();
-    const tab = page.locator('.tabs-container .tab', { hasText: `namespaces-${A}` }).first();
+    // Rendered in the markdown preview, titled by the container's name; no source editor.
+    const tab = page.locator('.tabs-container .tab', { hasText: `${A} namespaces` }).first();
     await tab.waitFor({ state: 'visible' });
-    const editor = page.locator('.editor-instance .view-lines').first();
-    await editor.getByText(`Namespaces of container ${A}`).first().waitFor({ state: 'visible' });
-    // Monaco renders spaces as no-break spaces.
-    const text = (await editor.innerText()).replace(/\u00a0/g, ' ');
-    assert.match(text, /\*\*pid\*\*/);
-    assert.match(text, /what it isolates/);
+    const frame = await webviewFrame(page, 'the rendered namespaces report', (name) => [...document.querySelectorAll('h1')].some((h) => h.textContent === `Namespaces of container ${name}`), A);
+    const rendered = await frame.evaluate(() => ({ cells: [...document.querySelectorAll('table td strong')].map((e) => e.textContent), headers: [...document.querySelectorAll('table th')].map((e) => e.textContent), raw: document.body.innerText.includes('**pid**') }));
+    assert.deepEqual(rendered.cells, NS, 'one bold cell per namespace type, as a table');
+    assert.ok(rendered.headers.includes('what it isolates'));
+    assert.equal(rendered.raw, false, 'no markdown source visible');
+    assert.equal(await page.locator('.editor-instance .view-lines', { hasText: 'Namespaces of container' }).count(), 0, 'not opened as a text editor');
     await shot(page, 'e2e-inspect-namespaces.png');
+    const dark = await frame.evaluate(() => document.body.classList.contains('vscode-dark'));
+    await shot(page, `reports-report-${dark ? 'dark' : 'light'}.png`);
+    if (dark) await switchThemeAndShoot(page, frame, /^Light Modern/, 'vscode-light', 'reports-report-light.png');
+    else await switchThemeAndShoot(page, frame, /^Dark Modern/, 'vscode-dark', 'reports-report-dark.png');
   });
 
   it('a container started from the integrated terminal appears in the tree without a manual refresh', async function () {
@@ -111,5 +126,45 @@ describe('VirtLab views in a served VS Code (containers, namespaces, live update
     await row.waitFor({ state: 'visible', timeout: SLOW_MS });
     assert.equal(docker('inspect', '-f', '{{.State.Running}}', B), 'true');
     await shot(page, 'e2e-container-appears.png');
+  });
+
+  it('in this repository the Labs view lists its lab but not the broken test fixtures or .tools copies, and a lab row\'s right-click menu offers Lab: Up', async function () {
+    await page.goto(`${server!.url}/?folder=${encodeURIComponent(REPO)}`, { timeout: SLOW_MS });
+    await page.locator('.monaco-workbench .activitybar').waitFor({ state: 'visible' });
+    const icon = page.locator('.activitybar [role="tab"][aria-label^="VirtLab"], .activitybar a[aria-label^="VirtLab"]').first();
+    await showVirtLab(page, icon);
+    const header = page.locator('.sidebar .pane-header', { hasText: /^Labs/ }).first();
+    await header.waitFor({ state: 'visible' });
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const group = page.getByRole('treeitem', { name: /^Lab files \(\d+\)/ }).first();
+    await group.waitFor({ state: 'visible' });
+    const lab = page.getByRole('treeitem', { name: /^vlg-vxlan\.vlab\.yaml/ }).first();
+    await lab.waitFor({ state: 'visible' });
+    const files = await page.locator('.sidebar [role="treeitem"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('aria-label') ?? ''));
+    for (const bad of ['bad-overlap', 'bad-kinds', 'bad-unknown-node', 'bad-duplicate-iface', 'bad-long-name', 'tenants.vlab', 'faults.vlab']) assert.ok(!files.some((f) => f.includes(bad)), `${bad} is not listed: ${files.join(' | ')}`);
+    // Copies of the shipped lab (inside .tools/profile or test-results/*/extensions) are not listed: one row only.
+    assert.equal(files.filter((f) => f.startsWith('vlg-vxlan.vlab.yaml')).length, 1, `one vlg-vxlan row: ${files.join(' | ')}`);
+    await lab.click({ button: 'right' });
+    const up = page.locator('.context-view .action-label', { hasText: /^Lab: Up$/ }).first();
+    await up.waitFor({ state: 'visible' });
+    await shot(page, 'reports-lab-context-menu.png');
+    await page.keyboard.press('Escape');
+  });
+
+  it('Lab: Up on a broken lab file puts its problems in the Problems panel with their lines, and creates nothing', async function () {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('bad-overlap.vlab.yaml');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'bad-overlap.vlab.yaml' }).first().click();
+    await page.locator('.tabs-container .tab', { hasText: 'bad-overlap.vlab.yaml' }).first().waitFor({ state: 'visible' });
+    await runPaletteCommand(page, 'VirtLab: Lab: Up', /^VirtLab: Lab: Up$/);
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'bad-overlap.vlab.yaml has 1 problem, nothing was created' }).first();
+    await toast.waitFor({ state: 'visible' });
+    await toast.locator('.monaco-button', { hasText: 'Show Problems' }).first().click();
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'address 10.0.0.7 of h2:eth0 is also used by h1:eth0' }).first();
+    await problem.waitFor({ state: 'visible' });
+    assert.match(await problem.innerText(), /\[Ln 5, Col 1\]/);
+    await shot(page, 'reports-lab-problems.png');
   });
 });

@@ -38,8 +38,12 @@ function requireFile(file: string, fix: string): void {
   if (!fs.existsSync(file)) throw new Error(`${path.relative(REPO, file)} is missing. ${fix}`);
 }
 
-/** A fresh user-data + extensions dir with the project settings and the given VSIXes installed. */
-export function prepareProfile(name: string, vsixes: string[]): Profile {
+/**
+ * A fresh user-data + extensions dir with the project settings (plus `settings`) and the given
+ * VSIXes installed. The project settings let VirtLab open its walkthrough on the first run (as
+ * `npm start` does); test profiles turn that off unless `settings` turns it back on.
+ */
+export function prepareProfile(name: string, vsixes: string[], settings: Record<string, unknown> = {}): Profile {
   requireFile(CODE_SERVER, 'Install code-server first: bash scripts/setup.sh --code-server');
   for (const v of vsixes) requireFile(v, 'Build it first: npm run package (VirtLab) or npx tsx test/extension/build.ts runner.');
   const dir = path.join(RESULTS_DIR, name);
@@ -47,7 +51,8 @@ export function prepareProfile(name: string, vsixes: string[]): Profile {
   const p: Profile = { dir, userData: path.join(dir, 'data'), extensions: path.join(dir, 'extensions'), workspace: path.join(dir, 'workspace') };
   for (const d of [p.userData, p.extensions, p.workspace]) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(p.userData, 'User'), { recursive: true });
-  fs.copyFileSync(path.join(REPO, 'scripts/code-server-settings.json'), path.join(p.userData, 'User/settings.json'));
+  const project = JSON.parse(fs.readFileSync(path.join(REPO, 'scripts/code-server-settings.json'), 'utf8')) as Record<string, unknown>;
+  fs.writeFileSync(path.join(p.userData, 'User/settings.json'), JSON.stringify({ ...project, 'workbench.welcomePage.walkthroughs.openOnInstall': false, ...settings }, null, 2));
   for (const v of vsixes) {
     execFileSync(CODE_SERVER, ['--user-data-dir', p.userData, '--extensions-dir', p.extensions, '--force', '--install-extension', v], {
       stdio: ['ignore', 'pipe', 'pipe'],

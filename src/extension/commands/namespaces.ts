@@ -5,6 +5,7 @@ import { NS_TYPES, type NsType } from '../../core/proc/namespaces';
 import { run } from '../../core/sys/exec';
 import { code, md, type DetailsDocuments } from '../details';
 import { pickContainer, pickProcessOrContainer } from '../pickers';
+import { namespaceTerminalTarget } from './nsTarget';
 import type { SnapshotStore } from '../snapshotStore';
 import { GraphIndex, prop } from '../trees/index';
 import { NS_ISOLATES } from '../trees/namespacesRows';
@@ -47,7 +48,7 @@ export async function inspectContainerNamespaces(store: SnapshotStore, docs: Det
   const snap = store.latest ?? (await store.refresh());
   const c = containerFromArg(store, arg) ?? (await pickContainer(snap, 'Inspect Container Namespaces'));
   if (!c) return;
-  await docs.show(`namespaces-${c.label}`, containerNamespacesMarkdown(GraphIndex.of(store.latest ?? snap), c));
+  await docs.show(`${c.label} namespaces`, containerNamespacesMarkdown(GraphIndex.of(store.latest ?? snap), c));
 }
 
 /** Whether nsenter can be run right now (root, or a sudo rule that needs no password). */
@@ -62,7 +63,10 @@ export async function openNamespaceTerminal(store: SnapshotStore, arg?: unknown,
     const row = arg as RowSpec | undefined;
     const node = row?.nodeId ? snap.nodes.find((n) => n.id === row.nodeId) : undefined;
     if (node?.kind === 'container' && prop<number>(node, 'pid')) target = { pid: prop<number>(node, 'pid')!, label: node.label };
-    else if (node?.kind === 'process') target = { pid: prop<number>(node, 'pid')!, label: `${prop<string>(node, 'comm')}-${prop<number>(node, 'pid')}` };
+    else if (node?.kind === 'namespace') {
+      target = namespaceTerminalTarget(snap, node);
+      if (!target) return void vscode.window.showInformationMessage(`No process is inside ${node.label}, so there is no process to enter it through.`);
+    } else if (node?.kind === 'process') target = { pid: prop<number>(node, 'pid')!, label: `${prop<string>(node, 'comm')}-${prop<number>(node, 'pid')}` };
     else target = await pickProcessOrContainer(snap);
   }
   if (!target) return undefined;

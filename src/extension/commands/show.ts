@@ -33,7 +33,7 @@ async function nodeFromArg(store: SnapshotStore, arg: unknown, kinds: GraphNode[
 }
 
 /** cgroup limits and usage with the v1/v2 file each value came from. */
-export function cgroupMarkdown(n: GraphNode): string {
+export function cgroupMarkdown(n: GraphNode, holder?: string): string {
   const rows: [string, Val, (v: number | null) => string][] = [
     ['memory limit', prop<Val>(n, 'memoryLimitBytes'), bytes],
     ['memory usage', prop<Val>(n, 'memoryUsageBytes'), bytes],
@@ -52,7 +52,7 @@ export function cgroupMarkdown(n: GraphNode): string {
     ['IO read', prop<Val>(n, 'ioReadBytes'), bytes],
     ['IO written', prop<Val>(n, 'ioWriteBytes'), bytes],
   ];
-  const lines = [`# cgroup ${md(prop(n, 'path'))}`, '', `cgroup v${prop(n, 'version')} (machine layout: ${md(prop(n, 'layout'))}) · ${prop<number>(n, 'processCount') ?? 0} processes`, '', '| what | value | file |', '|---|---|---|'];
+  const lines = [holder ? `# cgroup of container ${md(holder)}` : `# cgroup ${md(prop(n, 'path'))}`, '', ...(holder ? [`Path ${code(prop(n, 'path'))}`, ''] : []), `cgroup v${prop(n, 'version')} (machine layout: ${md(prop(n, 'layout'))}) · ${prop<number>(n, 'processCount') ?? 0} processes`, '', '| what | value | file |', '|---|---|---|'];
   for (const [label, v, f] of rows) if (v) lines.push(`| ${label} | ${md(f(v.value))} | ${code(v.file)} |`);
   lines.push('', 'cgroup v1 keeps one hierarchy per controller (memory.limit_in_bytes, cpu.cfs_quota_us …); v2 has one tree with unified names (memory.max, cpu.max …).');
   return lines.join('\n');
@@ -85,17 +85,21 @@ export function fdbMarkdown(n: GraphNode): string {
 
 export async function showCgroup(store: SnapshotStore, docs: DetailsDocuments, arg?: unknown): Promise<void> {
   const n = await nodeFromArg(store, arg, ['cgroup'], 'Show cgroup Limits and Usage');
-  if (n) await docs.show(`cgroup-${String(prop(n, 'path'))}`, cgroupMarkdown(n));
+  if (!n) return;
+  // Title and heading name the container (not the 64-character id in its cgroup path).
+  const snap = store.latest ?? (await store.refresh());
+  const holder = GraphIndex.of(snap).sources(n.id, 'in-cgroup').find((x) => x.kind === 'container')?.label;
+  await docs.show(`${holder ?? String(prop(n, 'path'))} cgroup`, cgroupMarkdown(n, holder));
 }
 
 export async function showFlows(store: SnapshotStore, docs: DetailsDocuments, arg?: unknown): Promise<void> {
   const n = await nodeFromArg(store, arg, ['ovs-bridge'], 'Show OVS Flows');
-  if (n) await docs.show(`flows-${n.label}`, flowsMarkdown(n));
+  if (n) await docs.show(`${n.label} OVS flows`, flowsMarkdown(n));
 }
 
 export async function showFdb(store: SnapshotStore, docs: DetailsDocuments, arg?: unknown): Promise<void> {
   const n = await nodeFromArg(store, arg, ['bridge'], 'Show Bridge FDB');
-  if (n) await docs.show(`fdb-${n.label}`, fdbMarkdown(n));
+  if (n) await docs.show(`${n.label} FDB`, fdbMarkdown(n));
 }
 
 export async function copyNodeAsJson(store: SnapshotStore, arg?: unknown): Promise<void> {

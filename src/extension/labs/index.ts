@@ -7,8 +7,10 @@ import { isStale } from '../../core/lab/engine';
 import { generateLab, parseTopo } from '../../core/lab/generate';
 import { defaultStateDir, listLedgers } from '../../core/lab/ledger';
 import { which } from '../../core/sys/which';
+import type { DetailsDocuments } from '../details';
 import type { GuideSource } from '../guides';
 import type { SnapshotStore } from '../snapshotStore';
+import { LabDiagnostics } from './diagnostics';
 import { failure, labCli } from './runner';
 import { LabsTreeProvider, type LabItem } from './tree';
 
@@ -18,11 +20,12 @@ import { LabsTreeProvider, type LabItem } from './tree';
 const stateDir = () => defaultStateDir();
 
 /** Register the Labs view (`virtlab.labs`) and its commands; offers cleanup of labs cut off halfway. */
-export function registerLabs(context: vscode.ExtensionContext, store: SnapshotStore, log: vscode.LogOutputChannel, guides?: GuideSource): vscode.Disposable {
+export function registerLabs(context: vscode.ExtensionContext, store: SnapshotStore, log: vscode.LogOutputChannel, guides: GuideSource | undefined, docs: DetailsDocuments): vscode.Disposable {
   const cli = labCli(context.extensionPath);
   const tree = new LabsTreeProvider(stateDir, log, guides);
   const view = vscode.window.createTreeView('virtlab.labs', { treeDataProvider: tree, showCollapseAll: true });
   const out = vscode.window.createOutputChannel('VirtLab Labs');
+  const diags = new LabDiagnostics();
 
   const after = () => {
     tree.refresh();
@@ -69,6 +72,8 @@ export function registerLabs(context: vscode.ExtensionContext, store: SnapshotSt
     if (!uri) return;
     const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri!.toString());
     if (doc?.isDirty) await doc.save();
+    // Problems of the file go to the Problems panel with their lines; nothing runs then.
+    if (!(await diags.checkBeforeUp(uri))) return;
     const res = await runCli(`Lab up ${path.basename(uri.fsPath)}`, ['up', uri.fsPath]);
     if (res !== undefined) void vscode.window.showInformationMessage(`Lab ${path.basename(uri.fsPath)} is up.`);
     after();
@@ -90,8 +95,8 @@ export function registerLabs(context: vscode.ExtensionContext, store: SnapshotSt
     const hosts = [...new Set(r.pairs.flatMap((p) => [p.from, p.to]))];
     const cell = (a: string, b: string) => (a === b ? '—' : (r.pairs.find((p) => p.from === a && p.to === b)?.ok ?? null) === null ? ' ' : r.pairs.find((p) => p.from === a && p.to === b)!.ok ? '✓' : '✗');
     const md = [`# pingall ${name}`, '', `${r.answered}/${r.tried} pairs answered${r.skipped ? ` (${r.skipped} pairs in different segments not tried)` : ''}`, '', `| from \\ to | ${hosts.join(' | ')} |`, `|---|${hosts.map(() => '---').join('|')}|`, ...hosts.map((a) => `| ${a} | ${hosts.map((b) => cell(a, b)).join(' | ')} |`)].join('\n');
-    const d = await vscode.workspace.openTextDocument({ language: 'markdown', content: md });
-    await vscode.window.showTextDocument(d, { preview: true });
+    // A rendered, read-only report: nothing to save.
+    await docs.show(`${name} ping all`, md);
   };
 
   const labTerminal = async (arg?: unknown) => {
@@ -146,12 +151,12 @@ export function registerLabs(context: vscode.ExtensionContext, store: SnapshotSt
     const text = generateLab(topo, { switch: sw.label as 'bridge' | 'ovs' });
     const folder = vscode.workspace.workspaceFolders?.[0];
     const name = `${kind.label}${spec.replace(',', 'x')}${sw.label === 'ovs' ? '-ovs' : ''}.vlab.yaml`;
-    if (folder) {
-      const uri = vscode.Uri.joinPath(folder.uri, name);
-      await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
-      await vscode.window.showTextDocument(uri);
-      tree.refresh();
-    } else await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: 'yaml', content: text }));
+    // Ask where to save it (the workspace folder is only the suggestion).
+    const uri = await vscode.window.showSaveDialog({ title: 'Save the lab file', saveLabel: 'Save Lab File', defaultUri: folder ? vscode.Uri.joinPath(folder.uri, name) : undefined, filters: { 'Lab files': ['vlab.yaml', 'yaml', 'yml'] } });
+    if (!uri) return;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+    await vscode.window.showTextDocument(uri);
+    tree.refresh();
   };
 
   const labClean = async (staleOnly: boolean) => {
@@ -185,6 +190,10 @@ export function registerLabs(context: vscode.ExtensionContext, store: SnapshotSt
     fsw,
     fsw.onDidCreate(() => tree.refresh()),
     fsw.onDidDelete(() => tree.refresh()),
+    diags,
+    vscode.workspace.onDidSaveTextDocument((d) => {
+      if (/\.vlab\.ya?ml$/.test(d.uri.path)) void diags.check(d.uri).catch((e: Error) => log.warn(`lab check: ${e.message}`));
+    }),
     vscode.commands.registerCommand('virtlab.lab.refresh', () => tree.refresh()),
     vscode.commands.registerCommand('virtlab.lab.up', guard('Lab up', labUp)),
     vscode.commands.registerCommand('virtlab.lab.down', guard('Lab down', labDown)),

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { labStatus, type LabStatus } from '../../core/lab/engine';
 import type { GuideSource, GuideSummary } from '../guides';
+import { findLabFiles } from './discover';
 
 // Labs view: lab files in the workspace (defined) and labs in the ledger (running), with their hosts
 // and switches, and the guided labs shipped with the extension. Ids are stable so selection and
@@ -65,7 +66,7 @@ export class LabsTreeProvider implements vscode.TreeDataProvider<LabItem>, vscod
   async getChildren(el?: LabItem): Promise<LabItem[]> {
     if (!el) {
       try {
-        [this.labs, this.files] = await Promise.all([labStatus({ stateDir: this.stateDir() }), vscode.workspace.findFiles('**/*.vlab.{yaml,yml}', '**/node_modules/**', 200)]);
+        [this.labs, this.files] = await Promise.all([labStatus({ stateDir: this.stateDir() }), findLabFiles(this.log)]);
       } catch (e) {
         this.log.warn(`labs: ${(e as Error).message}`);
       }

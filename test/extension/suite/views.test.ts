@@ -126,7 +126,9 @@ describe('VirtLab views and commands on a real container', function () {
 
   it('Inspect Container Namespaces opens a details document with the 8 inodes', async () => {
     await vscode.commands.executeCommand('virtlab.inspectContainerNamespaces', { nodeId: `container:${id}` });
-    const doc = await until('the details document', () => vscode.window.activeTextEditor?.document.uri.scheme === 'virtlab-details' ? vscode.window.activeTextEditor.document : undefined);
+    // A rendered report: the read-only virtlab-report: document shown in the markdown preview, titled by the container's name.
+    const doc = await until('the report document', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'virtlab-report' && d.uri.path === `/${NAME} namespaces.md`));
+    await until('the preview tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.label.includes(`${NAME} namespaces`)));
     const text = doc.getText();
     assert.ok(text.includes(NAME), 'names the container');
     for (const t of NS) assert.ok(text.includes(`| **${t}** | \`${inodes[t]}\``), `${t} row with inode ${inodes[t]}`);
@@ -134,7 +136,7 @@ describe('VirtLab views and commands on a real container', function () {
 
   it('Show cgroup Limits and Usage shows the memory limit with its file', async () => {
     await vscode.commands.executeCommand('virtlab.showCgroup', { nodeId: `container:${id}` });
-    const doc = await until('the cgroup document', () => (vscode.window.activeTextEditor?.document.uri.path.startsWith('/cgroup-') ? vscode.window.activeTextEditor.document : undefined));
+    const doc = await until('the cgroup report', () => vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'virtlab-report' && d.uri.path === `/${NAME} cgroup.md`));
     assert.match(doc.getText(), /\| memory limit \| 64 MiB \| `[^`]*memory\.(limit_in_bytes|max)` \|/);
   });
 
