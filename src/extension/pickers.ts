@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { GraphNode, Snapshot } from '../core/model/graph';
+import { nsSelectionText, type NsPickRow } from '../core/actions/nsenter';
+import type { NsType } from '../core/proc/namespaces';
 import { GraphIndex, prop } from './trees/index';
 
 export interface ContainerPick extends vscode.QuickPickItem {
@@ -31,4 +33,31 @@ export async function pickProcessOrContainer(snap: Snapshot): Promise<{ pid: num
   }
   const hit = await vscode.window.showQuickPick(items, { title: 'Open Terminal in Namespaces', placeHolder: 'Pick a container or a process', matchOnDescription: true });
   return hit?.pid && hit.node ? { pid: hit.pid, label: hit.node.kind === 'container' ? hit.node.label : `${prop<string>(hit.node, 'comm')}-${hit.pid}`, node: hit.node } : undefined;
+}
+
+/** Multi-select of namespace types to enter; undefined when dismissed. */
+export function pickNamespaceTypes(title: string, rows: readonly NsPickRow[]): Promise<NsType[] | undefined> {
+  type Item = vscode.QuickPickItem & { row: NsPickRow };
+  const qp = vscode.window.createQuickPick<Item>();
+  const items: Item[] = rows.map((r) => ({ label: r.type, description: r.inode === undefined ? '' : `${r.inode}${r.own ? ' · same as VS Code\'s own, will be skipped' : ''}`, detail: r.isolates, row: r }));
+  qp.title = title;
+  qp.canSelectMany = true;
+  qp.items = items;
+  qp.selectedItems = items;
+  const say = () => (qp.placeholder = nsSelectionText(qp.selectedItems.map((i) => i.row), items.length));
+  say();
+  return new Promise((resolve) => {
+    let done = false;
+    qp.onDidChangeSelection(say);
+    qp.onDidAccept(() => {
+      done = true;
+      resolve(qp.selectedItems.map((i) => i.row.type));
+      qp.hide();
+    });
+    qp.onDidHide(() => {
+      if (!done) resolve(undefined);
+      qp.dispose();
+    });
+    qp.show();
+  });
 }

@@ -1,4 +1,4 @@
-// End to end, issue 5: the Containers view in a served VS Code (code-server + Chromium):
+// End to end: the Containers view in a served VS Code (code-server + Chromium):
 // a running container with its 8 namespaces, Inspect Container Namespaces from the palette, and a
 // container started from the integrated terminal appearing in the tree without a manual refresh.
 import * as assert from 'node:assert/strict';
@@ -11,6 +11,10 @@ import { openWorkbench, prepareProfile, REPO, runPaletteCommand, showVirtLab, RE
 const A = `vlt-e2e-a${process.pid}`;
 const B = `vlt-e2e-b${process.pid}`;
 const NS = ['cgroup', 'ipc', 'mnt', 'net', 'pid', 'time', 'user', 'uts'];
+// A two-host lab brought up by the CLI, its hosts' terminals opened from the Labs view.
+const LAB = 'vlmdown';
+const LAB_FILE = `name: ${LAB}\ntopology:\n  nodes:\n    h1: { kind: host }\n    h2: { kind: host }\n  links:\n    - endpoints: ["h1:eth0", "h2:eth0"]\n`;
+const labCli = (...args: string[]) => execFileSync(process.execPath, [path.join(REPO, 'dist/cli.js'), 'lab', ...args], { encoding: 'utf8', timeout: 120_000 });
 
 function docker(...args: string[]): string {
   return execFileSync('docker', args, { encoding: 'utf8', timeout: 60_000 }).trim();
@@ -47,7 +51,9 @@ describe('VirtLab views in a served VS Code (containers, namespaces, live update
     docker('run', '-d', '--name', A, '--label', 'virtlab.test=1', 'virtlab/busybox:latest', 'sleep', '600');
     pidA = Number(docker('inspect', '-f', '{{.State.Pid}}', A));
     // As `npm start`'s profile: walkthroughs open on install (the other e2e profiles turn that off).
-    profile = prepareProfile('e2e-views-profile', [VIRTLAB_VSIX], { 'workbench.welcomePage.walkthroughs.openOnInstall': true });
+    // As `npm start`'s profile: walkthroughs open on install (the other e2e profiles turn that off);
+    // xterm draws DOM rows (readable text) instead of a canvas.
+    profile = prepareProfile('e2e-views-profile', [VIRTLAB_VSIX], { 'workbench.welcomePage.walkthroughs.openOnInstall': true, 'terminal.integrated.gpuAcceleration': 'off' });
     server = await startCodeServer(profile);
     ui = await openWorkbench(server, profile.workspace);
     page = ui.page;
@@ -65,6 +71,11 @@ describe('VirtLab views in a served VS Code (containers, namespaces, live update
     await server?.stop();
     rm(A);
     rm(B);
+    try {
+      labCli('down', LAB);
+    } catch {
+      /* not up */
+    }
   });
 
   it('first open: the "Get started with VirtLab" walkthrough and the VirtLab view are shown without a click', async function () {
@@ -126,6 +137,102 @@ describe('VirtLab views in a served VS Code (containers, namespaces, live update
     await row.waitFor({ state: 'visible', timeout: SLOW_MS });
     assert.equal(docker('inspect', '-f', '{{.State.Running}}', B), 'true');
     await shot(page, 'e2e-container-appears.png');
+  });
+
+  /** The text of the terminal shown now (the others are hidden tabs). */
+  const shownTerminal = async () => (await page.locator('.terminal-wrapper .xterm-rows:visible').allInnerTexts()).join('\n').replace(/\u00a0/g, ' ');
+  async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+    const end = Date.now() + ms;
+    for (;;) {
+      const v = await f().catch(() => undefined);
+      if (v) return v;
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+  /** Shoot the workbench in the current theme, then switch theme like a person (Preferences: Color Theme) and shoot again. */
+  async function shootBothThemes(name: string): Promise<void> {
+    const wb = page.locator('.monaco-workbench').first();
+    const isDark = async () => /\bvs-dark\b/.test((await wb.getAttribute('class')) ?? '');
+    const dark = await isDark();
+    await shot(page, `term-${name}-${dark ? 'dark' : 'light'}.png`);
+    await runPaletteCommand(page, 'Preferences: Color Theme', /^Preferences: Color Theme(?!s)/);
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: dark ? /^Light Modern/ : /^Dark Modern/ }).first().click();
+    await until('the other theme', async () => (await isDark()) !== dark || undefined, 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    await shot(page, `term-${name}-${dark ? 'light' : 'dark'}.png`);
+  }
+
+  it('Open Terminal in Namespaces… with the default selection opens a working shell in the container and says which namespaces it skipped', async function () {
+    await runPaletteCommand(page, 'VirtLab: Open Terminal in Namespaces…');
+    const input = page.locator('.quick-input-widget input');
+    await input.fill(A);
+    await page.locator('.quick-input-widget [role="option"]', { hasText: 'container ·' }).filter({ hasText: A }).first().click();
+    // The namespace picker: its text follows the ticks.
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'same as VS Code\'s own, will be skipped' }).first().waitFor({ state: 'visible' });
+    await until('the placeholder for all eight', async () => /^All 8 are selected; 3 of them are VS Code's own and will be skipped/.test((await input.getAttribute('placeholder')) ?? '') || undefined, 15_000);
+    // By keyboard: Down into the list, to user (the 7th row), Space unticks it.
+    for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Space');
+    await until('the placeholder after unticking user', async () => /^7 of 8 selected \(cgroup, ipc, mnt, net, pid, time, uts\)/.test((await input.getAttribute('placeholder')) ?? '') || undefined, 15_000);
+    await page.keyboard.press('Space');
+    await until('the placeholder back at all eight', async () => /^All 8 are selected/.test((await input.getAttribute('placeholder')) ?? '') || undefined, 15_000);
+    await page.keyboard.press('Enter');
+    // The terminal says what it entered and what it skipped, and its shell runs in the container.
+    const text = await until('the skipped namespaces in the terminal', async () => {
+      const t = await shownTerminal();
+      return /user: same as VS Code's own \(\d+\), so not entered/.test(t) ? t : undefined;
+    });
+    assert.match(text, new RegExp(`VirtLab: Entered ipc, mnt, net, pid, uts of ${escape(A)} \\(PID ${pidA}\\)`));
+    assert.match(text, /cgroup: same as VS Code's own/);
+    assert.doesNotMatch(text, /reassociate|exit code/);
+    await page.locator('.notifications-toasts', { hasText: /Not entered: cgroup, time and user/ }).first().waitFor({ state: 'visible' });
+    await page.locator('.terminal-wrapper .xterm:visible').first().click();
+    await page.keyboard.type('hostname; readlink /proc/self/ns/net\n');
+    const hostname = docker('inspect', '-f', '{{.Config.Hostname}}', A);
+    const net = fs.readlinkSync(`/proc/${pidA}/ns/net`);
+    await until('the container hostname and net namespace from the shell', async () => {
+      const t = await shownTerminal();
+      return t.includes(`\n${hostname}\n`) && t.includes(net) ? t : undefined;
+    });
+    await shootBothThemes('ns-terminal');
+    await page.keyboard.type('exit\n');
+  });
+
+  it('Lab: Down asks first, then closes the lab hosts\' terminals (whose prompt names the host) and says so', async function () {
+    const file = path.join(profile.dir, `${LAB}.vlab.yaml`);
+    fs.writeFileSync(file, LAB_FILE);
+    labCli('up', file, '--prefix', 'vlm');
+    await runPaletteCommand(page, 'VirtLab: Lab: Refresh');
+    const header = page.locator('.sidebar .pane-header', { hasText: /^Labs/ }).first();
+    await header.waitFor({ state: 'visible' });
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    const labRow = page.getByRole('treeitem', { name: new RegExp(`^${LAB}\\b`) }).first();
+    await labRow.waitFor({ state: 'visible' });
+    if ((await labRow.getAttribute('aria-expanded')) === 'false') await labRow.click();
+    for (const h of ['h1', 'h2']) {
+      const row = page.locator('.sidebar [role="treeitem"]').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${h}$`) }) }).first();
+      await row.click();
+      await row.locator('.action-label[aria-label="Lab: Open Terminal on Host"]').click();
+      // The prompt names the lab host, not this machine.
+      await until(`the prompt of ${h}`, async () => new RegExp(`\\[${LAB}/${h}\\] \\S+ #`).test(await shownTerminal()) || undefined);
+    }
+    await page.locator('.terminal-wrapper .xterm:visible').first().click();
+    await page.keyboard.type('ip -br link\n');
+    await until('the host\'s own interfaces', async () => /eth0@/.test(await shownTerminal()) || undefined);
+    await shot(page, 'term-lab-host-prompt.png');
+    // Down from the lab row: a modal asks first; dismissing it leaves the lab up.
+    await labRow.click();
+    await labRow.locator('.action-label[aria-label="Lab: Down"]').click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match(await dialog.innerText(), new RegExp(`Take lab ${LAB} down\\?[\\s\\S]*2 terminals open on its hosts will be closed`));
+    await shot(page, 'term-lab-down-confirm.png');
+    await dialog.locator('.monaco-button', { hasText: /^Down$/ }).click();
+    await page.locator('.notifications-toasts', { hasText: `Lab ${LAB} is down. Closed 2 terminals of its hosts (h1, h2).` }).first().waitFor({ state: 'visible', timeout: SLOW_MS });
+    await until('the lab host terminals to close', async () => !new RegExp(`\\[${LAB}/h[12]\\]`).test(await shownTerminal()) || undefined, 15_000);
+    assert.ok(!(JSON.parse(labCli('status', '--json')) as { name: string }[]).some((l) => l.name === LAB), 'the lab is still in the ledger');
+    await shot(page, 'term-lab-down-done.png');
   });
 
   it('in this repository the Labs view lists its lab but not the broken test fixtures or .tools copies, and a lab row\'s right-click menu offers Lab: Up', async function () {

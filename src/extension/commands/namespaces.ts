@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { nsenterPlan } from '../../core/actions/nsenter';
+import { chooseNamespaces, nothingToEnter, nsenterFailure, nsenterPlan, ownNamespaces, skippedLines, skippedSentence, targetNamespaces, type Inodes } from '../../core/actions/nsenter';
 import type { GraphNode } from '../../core/model/graph';
 import { NS_TYPES, type NsType } from '../../core/proc/namespaces';
 import { run } from '../../core/sys/exec';
 import { code, md, type DetailsDocuments } from '../details';
-import { pickContainer, pickProcessOrContainer } from '../pickers';
+import { pickContainer, pickNamespaceTypes, pickProcessOrContainer } from '../pickers';
 import { namespaceTerminalTarget } from './nsTarget';
 import type { SnapshotStore } from '../snapshotStore';
 import { GraphIndex, prop } from '../trees/index';
@@ -56,7 +56,19 @@ async function canUseSudo(): Promise<boolean> {
   return (await run('sudo', ['-n', 'true'], { timeoutMs: 3000 })).ok;
 }
 
-export async function openNamespaceTerminal(store: SnapshotStore, arg?: unknown, preset?: { pid: number; label: string; types?: NsType[] }): Promise<vscode.Terminal | undefined> {
+/** The inode of each namespace of process `pid` as the snapshot has it (when /proc cannot be read from here). */
+function graphInodes(g: GraphIndex, pid: number): Inodes {
+  const out: Inodes = {};
+  const proc = g.nodes.get(`process:${pid}`);
+  for (const n of proc ? g.targets(proc.id, 'member-of') : []) {
+    const t = prop<NsType>(n, 'type');
+    const inode = prop<number>(n, 'inode');
+    if (t && inode !== undefined) out[t] = inode;
+  }
+  return out;
+}
+
+export async function openNamespaceTerminal(store: SnapshotStore, arg?: unknown, preset?: { pid: number; label: string; types?: NsType[] }, log?: vscode.LogOutputChannel): Promise<vscode.Terminal | undefined> {
   const snap = store.latest ?? (await store.refresh());
   let target = preset;
   if (!target) {
@@ -70,23 +82,27 @@ export async function openNamespaceTerminal(store: SnapshotStore, arg?: unknown,
     else target = await pickProcessOrContainer(snap);
   }
   if (!target) return undefined;
+  // nsenter starts in VS Code's own namespaces: entering one of those changes nothing, and the own
+  // user namespace is refused outright (setns EINVAL), so those are skipped and the user is told.
+  const own = ownNamespaces();
+  const inodes = { ...graphInodes(GraphIndex.of(snap), target.pid), ...targetNamespaces(target.pid) };
   // Callers (the topology panel, tests, keybindings) may name the namespaces: { nodeId, types: ['net'] }.
   const argTypes = (arg as { types?: unknown } | undefined)?.types;
   let types = target.types ?? (Array.isArray(argTypes) ? NS_TYPES.filter((t) => argTypes.includes(t)) : undefined);
   if (!types) {
-    const g = GraphIndex.of(snap);
-    const proc = g.nodes.get(`process:${target.pid}`);
-    const items = NS_TYPES.map((t) => {
-      const inode = proc ? g.targets(proc.id, 'member-of').find((n) => prop(n, 'type') === t) : undefined;
-      return { label: t, description: inode ? `${prop<number>(inode, 'inode')}${prop<boolean>(inode, 'isHostNs') ? ' (same as host)' : ''}` : '', detail: NS_ISOLATES[t], picked: true, type: t };
-    });
-    const picked = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Enter which namespaces of ${target.label} (PID ${target.pid})?`, placeHolder: 'All eight are selected; untick the ones to keep from the host' });
-    if (!picked) return undefined;
-    types = picked.map((p) => p.type);
+    const rows = NS_TYPES.map((t) => ({ type: t, inode: inodes[t], own: inodes[t] !== undefined && inodes[t] === own[t], isolates: NS_ISOLATES[t] }));
+    types = await pickNamespaceTypes(`Enter which namespaces of ${target.label} (PID ${target.pid})?`, rows);
+    if (!types) return undefined;
     if (!types.length) {
       void vscode.window.showWarningMessage('Pick at least one namespace to enter.');
       return undefined;
     }
+  }
+  const choice = chooseNamespaces(types, inodes, own);
+  const skipped = skippedLines(choice.skipped);
+  if (!choice.enter.length) {
+    void vscode.window.showInformationMessage(`VirtLab: ${nothingToEnter(target.label, choice.skipped)}`);
+    return undefined;
   }
   const asRoot = process.getuid?.() === 0;
   if (!asRoot && !(await canUseSudo())) {
@@ -94,9 +110,21 @@ export async function openNamespaceTerminal(store: SnapshotStore, arg?: unknown,
     return undefined;
   }
   // Inside the container's mount namespace only its own binaries exist: /bin/sh is the safe choice.
-  const shell = types.includes('mnt') ? '/bin/sh' : process.env.SHELL || '/bin/bash';
-  const plan = nsenterPlan(target.pid, types, shell, target.label, asRoot);
-  const term = vscode.window.createTerminal({ name: plan.title, shellPath: plan.file, shellArgs: plan.args, iconPath: new vscode.ThemeIcon('symbol-namespace'), isTransient: true });
+  const shell = choice.enter.includes('mnt') ? '/bin/sh' : process.env.SHELL || '/bin/bash';
+  const plan = nsenterPlan(target.pid, choice.enter, shell, target.label, asRoot);
+  // Try the same nsenter once with `shell -c :` so a refusal is told in words, not as a terminal that dies with "exit code 1".
+  const probe = await run(plan.file, [...plan.args, '-c', ':'], { timeoutMs: 10000 });
+  if (!probe.ok) {
+    const why = nsenterFailure(target.label, target.pid, probe.stderr || probe.error || '', probe.code);
+    log?.error(`Open Terminal in Namespaces: ${why} ($ ${plan.file} ${plan.args.join(' ')}: ${probe.stderr.trim() || probe.error || `exit code ${probe.code}`})`);
+    void vscode.window.showErrorMessage(`VirtLab: ${why}`, 'Show Log').then((c) => c && log?.show());
+    return undefined;
+  }
+  const entered = `Entered ${choice.enter.join(', ')} of ${target.label} (PID ${target.pid}).`;
+  log?.info(`Open Terminal in Namespaces: ${entered}${skipped.length ? ` Skipped ${skipped.join('; ')}` : ''}`);
+  const message = [`\x1b[1mVirtLab: ${entered}\x1b[0m`, ...skipped.map((l) => `  ${l}`)].join('\r\n');
+  const term = vscode.window.createTerminal({ name: plan.title, shellPath: plan.file, shellArgs: plan.args, iconPath: new vscode.ThemeIcon('symbol-namespace'), isTransient: true, message });
   term.show();
+  if (skipped.length) void vscode.window.showInformationMessage(`VirtLab: ${entered} ${skippedSentence(choice.skipped)}`);
   return term;
 }

@@ -19,6 +19,19 @@ import { LabsTreeProvider, type LabItem } from './tree';
 
 const stateDir = () => defaultStateDir();
 
+/** Set in the environment of every terminal opened into a lab host: the lab's name. */
+const LAB_ENV = 'VIRTLAB_LAB';
+
+/** The terminals opened into the hosts of lab `name` (also ones restored after a reload). */
+function hostTerminals(name: string): vscode.Terminal[] {
+  return vscode.window.terminals.filter((t) => {
+    const env = 'env' in t.creationOptions ? t.creationOptions.env : undefined;
+    return env?.[LAB_ENV] === name;
+  });
+}
+
+const terminalCount = (n: number) => `${n} terminal${n === 1 ? '' : 's'}`;
+
 /** Register the Labs view (`virtlab.labs`) and its commands; offers cleanup of labs cut off halfway. */
 export function registerLabs(context: vscode.ExtensionContext, store: SnapshotStore, log: vscode.LogOutputChannel, guides: GuideSource | undefined, docs: DetailsDocuments): vscode.Disposable {
   const cli = labCli(context.extensionPath);
@@ -82,8 +95,16 @@ export function registerLabs(context: vscode.ExtensionContext, store: SnapshotSt
   const labDown = async (arg?: unknown) => {
     const name = await pickLab(arg);
     if (!name) return;
-    await runCli(`Lab down ${name}`, ['down', name]);
+    const open = hostTerminals(name);
+    const detail = `This deletes its namespaces, links and containers.${open.length ? ` ${terminalCount(open.length)} open on its hosts will be closed.` : ''}`;
+    if ((await vscode.window.showWarningMessage(`Take lab ${name} down?`, { modal: true, detail }, 'Down')) !== 'Down') return;
+    const res = await runCli(`Lab down ${name}`, ['down', name]);
     after();
+    if (res === undefined) return;
+    // Their shells sit in namespaces that no longer exist ("Network is unreachable"): close them.
+    const closed = hostTerminals(name);
+    for (const t of closed) t.dispose();
+    void vscode.window.showInformationMessage(`Lab ${name} is down.${closed.length ? ` Closed ${terminalCount(closed.length)} of its hosts (${closed.map((t) => t.name).join(', ')}).` : ''}`);
   };
 
   const labPingAll = async (arg?: unknown) => {
@@ -103,13 +124,19 @@ export function registerLabs(context: vscode.ExtensionContext, store: SnapshotSt
     const it = arg as LabItem | undefined;
     if (it?.type !== 'host') return void vscode.window.showInformationMessage('Pick a host in the Labs view.');
     let t: vscode.Terminal;
+    // The prompt names the lab host (its hostname is this machine's); VIRTLAB_LAB marks the terminal for Lab: Down.
+    const names = { [LAB_ENV]: it.lab, VIRTLAB_LAB_HOST: it.host.name };
+    const prompt = `[${it.lab}/${it.host.name}] \\w # `;
     if (it.host.kind === 'linux') {
       // A container host: an interactive shell inside the container itself (docker exec -it).
-      t = vscode.window.createTerminal({ name: it.host.name, shellPath: 'docker', shellArgs: ['exec', '-it', it.host.netns, 'sh'] });
+      t = vscode.window.createTerminal({ name: it.host.name, shellPath: 'docker', shellArgs: ['exec', '-it', '-e', `PS1=${prompt}`, it.host.netns, 'sh'], env: names });
     } else {
-      const shell = (await which('bash', process.env.PATH ?? '')) ? 'bash' : 'sh';
-      const [shellPath, shellArgs] = cli.command(['exec', it.lab, it.host.name, '--state-dir', stateDir(), '--', shell]);
-      t = vscode.window.createTerminal({ name: it.host.name, shellPath, shellArgs, env: { ELECTRON_RUN_AS_NODE: '1' } });
+      // Through sudo the environment is reset, so the names go on the command line (env NAME=VALUE).
+      const bash = await which('bash', process.env.PATH ?? '');
+      const shell = bash ? ['bash', '--rcfile', path.join(context.extensionPath, 'media', 'lab-host.bashrc'), '-i'] : ['sh', '-i'];
+      const vars = [...Object.entries(names).map(([k, v]) => `${k}=${v}`), ...(bash ? [] : [`PS1=[${it.lab}/${it.host.name}] # `])];
+      const [shellPath, shellArgs] = cli.command(['exec', it.lab, it.host.name, '--state-dir', stateDir(), '--', 'env', ...vars, ...shell]);
+      t = vscode.window.createTerminal({ name: it.host.name, shellPath, shellArgs, env: { ELECTRON_RUN_AS_NODE: '1', ...names } });
     }
     t.show();
   };
