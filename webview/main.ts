@@ -140,8 +140,11 @@ function redraw(): void {
 }
 
 function showBanner(text: string | undefined): void {
+  const was = banner.hidden;
   banner.hidden = !text;
   banner.textContent = text ?? '';
+  // The graph got shorter or taller: Cytoscape only notices window resizes by itself.
+  if (was !== banner.hidden) view.cy.resize();
 }
 
 function showDetails(): void {
