@@ -70,7 +70,9 @@ function nodeClasses(n: GraphNode): string {
   const c = [n.kind.replace(/[^a-z0-9-]/g, '')];
   if (isNetns(n)) c.push('netns');
   const state = str(n, 'state');
-  if (n.kind === 'container' && state !== 'running') c.push('stopped');
+  // A container kept from before Docker stopped answering (lastKnown.ts): drawn greyed, not as stopped.
+  if (n.kind === 'container' && state === 'unknown') c.push('unknown');
+  else if (n.kind === 'container' && state !== 'running') c.push('stopped');
   if (n.kind === 'interface' && (state === 'DOWN' || state === 'LOWERLAYERDOWN')) c.push('down');
   if (n.props.isHostNs === true) c.push('hostns');
   return c.join(' ');

@@ -6,6 +6,7 @@ import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
 import { diffElements, type Element } from './elements';
 import { drawDirectlyUntilLayered, lightenFirstStyle, pinNoBackgroundImages } from './cytoscapeFixes';
+import { keyboardStyle } from './keyboard';
 import { packLayout, type PackItem, type Point } from './pack';
 import { detailAt, readPalette, stylesheet } from './style';
 
@@ -28,6 +29,8 @@ export class GraphView {
   private drawn = new Map<string, Element>();
   private saved: Record<string, Point> = {};
   private focused: string | null = null;
+  /** Where removed nodes last stood, so one that comes back (a container after a Docker restart) returns there. */
+  private readonly lastSeen = new Map<string, Point>();
   lastLayout: 'fcose' | 'packed' | 'none' = 'none';
   /** Drawn with the cheaper large-graph style (see stylesheet). */
   private large = false;
@@ -37,7 +40,7 @@ export class GraphView {
   constructor(container: HTMLElement, private readonly events: GraphViewEvents) {
     this.cy = cytoscape({
       container,
-      style: stylesheet(readPalette()) as cytoscape.StylesheetJson,
+      style: [...stylesheet(readPalette()), ...keyboardStyle(readPalette())] as cytoscape.StylesheetJson,
       wheelSensitivity: 0.3,
       minZoom: 0.05,
       maxZoom: 4,
@@ -73,7 +76,7 @@ export class GraphView {
   }
 
   restyle(): void {
-    this.cy.style(stylesheet(readPalette(), this.large, this.detail) as cytoscape.StylesheetJson);
+    this.cy.style([...stylesheet(readPalette(), this.large, this.detail), ...keyboardStyle(readPalette())] as cytoscape.StylesheetJson);
     lightenFirstStyle(this.cy);
   }
 
@@ -111,6 +114,7 @@ export class GraphView {
     cy.batch(() => {
       if (patch.remove.length) {
         const gone = patch.remove.map((id) => cy.getElementById(id)).filter((e) => e.nonempty());
+        this.releaseFromRemoved(gone, new Set(patch.remove));
         cy.remove(cy.collection(gone as unknown as cytoscape.CollectionArgument));
       }
       // Nodes first (parents before children), then edges.
@@ -225,7 +229,7 @@ export class GraphView {
       for (const id of ids) {
         const n = cy.getElementById(id);
         if (n.empty() || n.isParent()) continue;
-        const saved = this.saved[id];
+        const saved = this.saved[id] ?? this.lastSeen.get(id);
         if (saved) {
           n.position(saved);
           continue;
@@ -253,6 +257,26 @@ export class GraphView {
         if (!freshBoxes.has(id)) cy.getElementById(id).position(p);
       }
     });
+  }
+
+  /**
+   * Before `gone` is removed: remember where its leaves stood, and take the children that stay out
+   * of a box that goes (Cytoscape removes a box's children with it; a kept container whose
+   * namespace box vanished must stay drawn where it is).
+   */
+  private releaseFromRemoved(gone: cytoscape.CollectionReturnValue[], removed: Set<string>): void {
+    for (const el of gone) {
+      if (!el.isNode()) continue;
+      const n = el as unknown as NodeSingular;
+      if (!n.isParent()) {
+        const p = n.position();
+        this.lastSeen.set(n.id(), { x: p.x, y: p.y });
+        continue;
+      }
+      n.children().forEach((c) => {
+        if (!removed.has(c.id())) c.move({ parent: null });
+      });
+    }
   }
 
   select(nodeId: string | null): void {

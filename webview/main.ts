@@ -12,6 +12,7 @@ import { DetailsPanel } from './details';
 import { toElements, type Layers } from './elements';
 import { metricsKindOf } from './facts';
 import { GraphView } from './graphView';
+import { bestMatch, KeyboardNav } from './keyboard';
 import { loadState, post, saveState } from './host';
 import { GraphModel } from './model';
 import { readPalette } from './style';
@@ -66,8 +67,12 @@ const detailsEl = el('div', 'details');
 const chartsEl = el('div', 'charts');
 const factsEl = el('div', 'facts-box');
 side.append(detailsEl, chartsEl, factsEl);
+// Shown while a source (Docker) does not answer and its last-known nodes are drawn greyed.
+const banner = el('div', 'banner');
+banner.setAttribute('role', 'status');
+banner.hidden = true;
 main.append(graphEl, side);
-app.append(toolbar, main);
+app.append(toolbar, banner, main);
 
 const view = new GraphView(graphEl, {
   onSelect: (id) => select(id),
@@ -77,6 +82,7 @@ const view = new GraphView(graphEl, {
   },
 });
 view.setSavedPositions(state.positions);
+const keys = new KeyboardNav(graphEl, () => view.cy, { select: (id) => select(id) });
 const charts = new MetricsCharts(chartsEl, readPalette());
 const details = new DetailsPanel(detailsEl, factsEl, {
   run: (command, nodeId) => runCommand(command, nodeId),
@@ -107,6 +113,19 @@ search.addEventListener('input', () => {
   const n = view.search(state.search);
   updateStatus(state.search ? `${n} match${n === 1 ? '' : 'es'}` : undefined);
 });
+// Enter in the search box selects its (best) match, so its facts and actions are one key away.
+search.addEventListener('keydown', (e: KeyboardEvent) => {
+  if (e.key !== 'Enter') return;
+  const q = (search.value ?? '').trim();
+  if (!q) return;
+  const hit = bestMatch(q, view.cy.nodes('.match:visible').map((n) => ({ id: n.id(), label: String(n.data('label') ?? '') })));
+  if (!hit) {
+    keys.live.textContent = `No node matches ${q}`;
+    return;
+  }
+  keys.selectNode(hit);
+  view.cy.center(view.cy.getElementById(hit));
+});
 
 function updateStatus(extra?: string): void {
   const c = view.elementCount;
@@ -118,6 +137,14 @@ function redraw(): void {
   view.render(toElements(model, state.layers));
   if (state.search) view.search(state.search);
   updateStatus();
+}
+
+function showBanner(text: string | undefined): void {
+  const was = banner.hidden;
+  banner.hidden = !text;
+  banner.textContent = text ?? '';
+  // The graph got shorter or taller: Cytoscape only notices window resizes by itself.
+  if (was !== banner.hidden) view.cy.resize();
 }
 
 function showDetails(): void {
@@ -153,6 +180,7 @@ function onHostMessage(msg: HostMessage): void {
     case 'graph':
       model.setGraph(msg.graph);
       haveGraph = true;
+      showBanner(msg.graph.notice);
       redraw();
       if (state.focused && model.nodes.has(state.focused)) view.focus(state.focused);
       if (state.selected && model.nodes.has(state.selected)) select(state.selected);
@@ -161,6 +189,7 @@ function onHostMessage(msg: HostMessage): void {
     case 'diff':
       if (!haveGraph) return;
       model.applyDiff(msg.diff);
+      showBanner(msg.diff.notice);
       redraw();
       if (state.selected && !model.nodes.has(state.selected)) select(null);
       else if (state.selected && msg.diff.changedNodes.some((n) => n.id === state.selected)) showDetails();
@@ -202,7 +231,7 @@ if (state.search) search.value = state.search;
 /** A read-only view of what is drawn, for the end-to-end tests and the benchmark. */
 (window as unknown as { virtlabTopology: unknown }).virtlabTopology = {
   drawn: () => ({
-    nodes: view.cy.nodes().map((n) => ({ id: n.id(), label: String(n.data('label')), kind: String(n.data('kind')), parent: (n.data('parent') as string | undefined) ?? null, isParent: n.isParent(), visible: n.visible() })),
+    nodes: view.cy.nodes().map((n) => ({ id: n.id(), label: String(n.data('label')), kind: String(n.data('kind')), parent: (n.data('parent') as string | undefined) ?? null, isParent: n.isParent(), visible: n.visible(), classes: n.classes() })),
     edges: view.cy.edges().map((e) => ({ id: e.id(), kind: String(e.data('kind')), source: e.source().id(), target: e.target().id() })),
   }),
   renderedPosition: (id: string) => view.cy.getElementById(id).renderedPosition(),
@@ -212,6 +241,8 @@ if (state.search) search.value = state.search;
     return { x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 };
   },
   layout: () => view.lastLayout,
+  /** The node the keyboard focus ring is on. */
+  keyFocus: () => keys.current,
   /** The zoom and whether labels and dotted lines are drawn at it (a large graph's overview has neither). */
   detail: () => ({ zoom: view.cy.zoom(), shown: view.detailShown }),
   metrics: () => ({ nodeId: charts.nodeId ?? null, kind: charts.activeKind ?? null, last: { ...charts.last }, events: charts.events.length, points: charts.points }),

@@ -16,6 +16,8 @@ export interface WireGraph {
   nodes: GraphNode[];
   edges: GraphEdge[];
   sources: Record<string, { state: string; detail?: string }>;
+  /** Set while a source does not answer and its last-known nodes are drawn as unknown (see lastKnown.ts). */
+  notice?: string;
 }
 
 export interface WireDiff {
@@ -25,6 +27,8 @@ export interface WireDiff {
   removedNodes: string[];
   addedEdges: GraphEdge[];
   removedEdges: GraphEdge[];
+  /** As WireGraph.notice; absent: no notice (any earlier one is cleared). */
+  notice?: string;
 }
 
 // ---- host -> webview -------------------------------------------------------------------------
@@ -108,14 +112,14 @@ function isGraphEdge(v: unknown): v is GraphEdge {
 const allOf = <T>(v: unknown, f: (x: unknown) => x is T): v is T[] => Array.isArray(v) && v.every(f);
 
 function isWireGraph(v: unknown): v is WireGraph {
-  return isObj(v) && isStr(v.takenAt) && allOf(v.nodes, isGraphNode) && allOf(v.edges, isGraphEdge) && isObj(v.sources);
+  return isObj(v) && isStr(v.takenAt) && allOf(v.nodes, isGraphNode) && allOf(v.edges, isGraphEdge) && isObj(v.sources) && (v.notice === undefined || isStr(v.notice));
 }
 
 function isWireDiff(v: unknown): v is WireDiff {
   return (
     isObj(v) && isStr(v.takenAt) &&
     allOf(v.addedNodes, isGraphNode) && allOf(v.changedNodes, isGraphNode) && allOf(v.removedNodes, isNodeId) &&
-    allOf(v.addedEdges, isGraphEdge) && allOf(v.removedEdges, isGraphEdge)
+    allOf(v.addedEdges, isGraphEdge) && allOf(v.removedEdges, isGraphEdge) && (v.notice === undefined || isStr(v.notice))
   );
 }
 

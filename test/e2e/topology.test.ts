@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { openWorkbench, prepareProfile, REPO, RESULTS_DIR, runPaletteCommand, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, webviewFrame, writeTheme, type Browsing, type Profile, type Server } from './workbench';
+import { drawn, keyFocus, renderedPosition, startCodeServerWith, tabToGraph, topologyFrame, waitDrawn } from './topologyPage';
+import { openWorkbench, prepareProfile, REPO, RESULTS_DIR, runPaletteCommand, SLOW_MS, startCodeServer, switchThemeAndShoot, VIRTLAB_VSIX, writeTheme, type Browsing, type Profile, type Server } from './workbench';
 
 const VSIX = process.env.VIRTLAB_TOPOLOGY_VSIX ?? VIRTLAB_VSIX;
 const x = (file: string, ...args: string[]) => execFileSync(file, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
@@ -56,31 +57,9 @@ function cleanup(): void {
   for (const ns of NS) quiet('ip', 'link', 'del', `${ns}h`);
 }
 
-interface Drawn {
-  nodes: { id: string; label: string; kind: string; parent: string | null; isParent: boolean; visible: boolean }[];
-  edges: { id: string; kind: string; source: string; target: string }[];
-}
-
 const netnsInodeOfPid = (pid: number) => Number(/\[(\d+)\]/.exec(fs.readlinkSync(`/proc/${pid}/ns/net`))![1]);
 const ifindexIn = (ns: string, dev: string) => (JSON.parse(x('ip', '-n', ns, '-j', 'link', 'show', 'dev', dev)) as { ifindex: number }[])[0]!.ifindex;
 const ifindexInPid = (pid: number, dev: string) => (JSON.parse(x('nsenter', `--net=/proc/${pid}/ns/net`, '--', 'ip', '-j', 'link', 'show', 'dev', dev)) as { ifindex: number }[])[0]!.ifindex;
-
-/** The innermost webview frame that holds the topology page. */
-function topologyFrame(page: Page): Promise<Frame> {
-  return webviewFrame(page, 'the topology', () => !!document.getElementById('graph') && 'virtlabTopology' in window);
-}
-
-const drawn = (f: Frame) => f.evaluate(() => (window as unknown as { virtlabTopology: { drawn(): unknown } }).virtlabTopology.drawn()) as Promise<Drawn>;
-
-async function waitDrawn(f: Frame, ok: (d: Drawn) => boolean, what: string): Promise<Drawn> {
-  const deadline = Date.now() + SLOW_MS;
-  for (;;) {
-    const d = await drawn(f);
-    if (ok(d)) return d;
-    if (Date.now() > deadline) throw new Error(`topology never showed ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 /**
  * A file of the cgroup a process is in, for `controller`: its v1 hierarchy when that controller
@@ -167,14 +146,7 @@ describe('Topology webview in a served VS Code', function () {
     writeTheme(profile, 'Default Light Modern');
     fs.writeFileSync(path.join(profile.workspace, `${LAB}.vlab.yaml`), LAB_TEXT);
     // The extension host inherits the ledger directory from code-server, so it sees this test's labs.
-    const saved = process.env.VIRTLAB_STATE_DIR;
-    process.env.VIRTLAB_STATE_DIR = LAB_STATE;
-    try {
-      server = await startCodeServer(profile);
-    } finally {
-      if (saved === undefined) delete process.env.VIRTLAB_STATE_DIR;
-      else process.env.VIRTLAB_STATE_DIR = saved;
-    }
+    server = await startCodeServerWith(profile, { VIRTLAB_STATE_DIR: LAB_STATE });
     ui = await openWorkbench(server, profile.workspace);
     page = ui.page;
     // The VirtLab activity bar entry means the extension's contributions are registered.
@@ -402,10 +374,69 @@ describe('Topology webview in a served VS Code', function () {
     await waitDrawn(frame, (d) => !d.nodes.some((n) => gone.includes(n.id)), `lab ${LAB} gone from the picture`);
   });
 
+  it('keyboard only: Tab reaches the graph, arrows move a visible focus spatially, Enter shows that node in the side panel, Escape clears', async function () {
+    await searchFor(frame, '');
+    await frame.locator('vscode-textfield.search input').focus();
+    assert.ok(await tabToGraph(page, frame), 'Tab from the search box reaches the graph');
+    const graph = frame.locator('#graph');
+    assert.equal(await graph.getAttribute('role'), 'application');
+    assert.match((await graph.getAttribute('aria-label')) ?? '', /Arrow keys move between nodes/);
+    const live = frame.locator('.sr-live[aria-live="polite"]');
+    const start = await keyFocus(frame);
+    assert.ok(start, 'focusing the graph puts the focus ring on a node');
+    const label = (id: string) => drawn(frame).then((d) => d.nodes.find((n) => n.id === id)!.label);
+    assert.match((await live.textContent()) ?? '', new RegExp(`^Focused ${(await label(start)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    // Each arrow goes to a node that lies that way on screen (or stays, at the edge of the picture).
+    const moves: [string, (a: { x: number; y: number }, b: { x: number; y: number }) => boolean][] = [
+      ['ArrowRight', (a, b) => b.x > a.x], ['ArrowDown', (a, b) => b.y > a.y], ['ArrowLeft', (a, b) => b.x < a.x], ['ArrowUp', (a, b) => b.y < a.y],
+    ];
+    let at = start;
+    let moved = 0;
+    for (const [key, ok] of [...moves, ...moves]) {
+      const from = await renderedPosition(frame, at);
+      await page.keyboard.press(key);
+      const next = (await keyFocus(frame))!;
+      if (next !== at) {
+        moved++;
+        assert.ok(ok(from, await renderedPosition(frame, next)), `${key} went from ${at} to ${next}, which lies that way`);
+      }
+      at = next;
+    }
+    assert.ok(moved >= 2, `arrows moved the focus (${moved} moves)`);
+    await page.keyboard.press('Enter');
+    await frame.waitForFunction((id) => document.querySelector('.details-title')?.getAttribute('title') === id, at, { timeout: SLOW_MS });
+    assert.match((await live.textContent()) ?? '', /^Selected .*side panel$/);
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'topokey-keyboard-light.png') });
+    await page.keyboard.press('Escape');
+    await frame.locator('.details .hint').waitFor({ state: 'visible' });
+    assert.equal(await keyFocus(frame), null);
+    assert.equal(await live.textContent(), 'Selection cleared');
+  });
+
+  it('search + Enter selects its match: the side panel shows its facts', async function () {
+    const input = frame.locator('vscode-textfield.search input');
+    await input.focus();
+    await page.keyboard.type(CTRS[1]!);
+    await page.keyboard.press('Enter');
+    await frame.locator('.details-title', { hasText: CTRS[1]! }).waitFor({ state: 'visible', timeout: SLOW_MS });
+    assert.equal(await frame.locator('.details-title').getAttribute('title'), `container:${ctrIds[1]}`);
+    assert.equal(await keyFocus(frame), `container:${ctrIds[1]}`);
+    assert.ok(await frame.locator('vscode-button[data-command="virtlab.revealInTree"]').isVisible(), 'its actions are there too');
+    await searchFor(frame, '');
+  });
+
   it('follows the theme: a dark screenshot after switching', async function () {
     await switchThemeAndShoot(page, frame, /^Dark Modern/, 'vscode-dark', 'topology-dark.png');
     const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.notEqual(bg, 'rgb(255, 255, 255)');
+  });
+
+  it('keyboard focus ring in the dark theme', async function () {
+    await frame.locator('#graph').focus();
+    await page.keyboard.press('ArrowRight');
+    assert.ok(await keyFocus(frame));
+    await new Promise((r) => setTimeout(r, 500));
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'topokey-keyboard-dark.png') });
   });
 });
 

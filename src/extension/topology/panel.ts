@@ -5,6 +5,7 @@ import { metricSourceFor, startSampling, type Sampling } from '../../core/metric
 import { isWebviewMessage, TOPOLOGY_VIEW_TYPE, type HostMessage, type WebviewMessage } from '../../shared/protocol';
 import type { SnapshotStore } from '../snapshotStore';
 import { topologyHtml, webviewOptions } from './html';
+import { keepLastKnown } from './lastKnown';
 import { toWireDiff, toWireGraph } from './wire';
 
 const METRICS_INTERVAL_MS = 1000;
@@ -20,6 +21,10 @@ export class TopologyPanel implements vscode.Disposable {
   private ready = false;
   /** The snapshot the webview holds, so the next one can be sent as a diff against it. */
   private sent: Snapshot | undefined;
+  /** The last store snapshot handled, and what was last shown (kept across hide/show for keepLastKnown). */
+  private lastIn: Snapshot | undefined;
+  private shown: Snapshot | undefined;
+  private sentNotice: string | undefined;
   private metricsNode: string | null = null;
   private sampling: Sampling | undefined;
   private pendingFocus: string | undefined;
@@ -82,13 +87,19 @@ export class TopologyPanel implements vscode.Disposable {
 
   private sendSnapshot(snap: Snapshot): void {
     if (!this.ready) return;
+    if (this.sent && this.lastIn === snap) return;
+    this.lastIn = snap;
+    const { snap: shown, notice } = keepLastKnown(this.shown, snap, this.store.options().dockerSocket);
+    this.shown = shown;
     if (!this.sent) {
-      this.post({ type: 'graph', graph: toWireGraph(snap) });
-    } else if (this.sent !== snap) {
-      const diff = toWireDiff(this.store.diffBetween(this.sent, snap), snap.takenAt);
-      if (!isEmptyDiff(diff)) this.post({ type: 'diff', diff });
+      this.post({ type: 'graph', graph: toWireGraph(shown, notice) });
+    } else {
+      // The store's own diff when this is its latest change (shown is snap while Docker answers).
+      const diff = toWireDiff(this.store.diffBetween(this.sent, shown), shown.takenAt, notice);
+      if (!isEmptyDiff(diff) || notice !== this.sentNotice) this.post({ type: 'diff', diff });
     }
-    this.sent = snap;
+    this.sent = shown;
+    this.sentNotice = notice;
   }
 
   private async onMessage(raw: unknown): Promise<void> {

@@ -21,16 +21,17 @@ const keepNode = (n: GraphNode): boolean => !KEPT_OUT.has(n.kind);
 const keepEdge = (e: GraphEdge): boolean => !isProcessId(e.from) && !isProcessId(e.to);
 
 /** The flat graph for the webview, without processes. */
-export function toWireGraph(snap: Snapshot): WireGraph {
+export function toWireGraph(snap: Snapshot, notice?: string): WireGraph {
   const sources: WireGraph['sources'] = {};
   for (const [k, s] of Object.entries(snap.report.sources)) sources[k] = { state: s.state, ...(s.detail ? { detail: s.detail } : {}) };
-  return { takenAt: snap.takenAt, nodes: snap.nodes.filter(keepNode).map(slim), edges: snap.edges.filter(keepEdge), sources };
+  return { takenAt: snap.takenAt, nodes: snap.nodes.filter(keepNode).map(slim), edges: snap.edges.filter(keepEdge), sources, ...(notice ? { notice } : {}) };
 }
 
 /** A snapshot diff for the webview, filtered the same way as toWireGraph. */
-export function toWireDiff(d: SnapshotDiff, takenAt: string): WireDiff {
+export function toWireDiff(d: SnapshotDiff, takenAt: string, notice?: string): WireDiff {
   return {
     takenAt,
+    ...(notice ? { notice } : {}),
     addedNodes: d.addedNodes.filter(keepNode).map(slim),
     changedNodes: d.changedNodes.filter(keepNode).map(slim),
     removedNodes: d.removedNodes.filter((id) => !isProcessId(id)),
