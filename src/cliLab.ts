@@ -10,6 +10,7 @@ import type { LabIssue } from './core/lab/types';
 import { loadLab } from './core/lab/validate';
 import { MAX_LAB_BYTES } from './core/lab/parse';
 import { labSetVni, parseVniWords, vxlanEnds } from './core/lab/vni';
+import { plural } from './shared/format';
 
 export const LAB_USAGE = `usage: virtlab lab <command> ...
 
@@ -156,7 +157,7 @@ async function dispatch(cmd: string, p: Parsed, hooks: Pick<EngineOptions, 'onSt
       const r = loadLab(await readAsCaller(file, MAX_LAB_BYTES));
       if (cmd === 'validate') {
         if (json) out(JSON.stringify({ file, ok: !!r.lab, issues: r.issues }, null, 2));
-        else out(r.lab ? `${file}: ok (${r.lab.hosts.length} hosts, ${r.lab.switches.length} switches, ${r.lab.links.length} links)` : formatIssues(file, r.issues));
+        else out(r.lab ? `${file}: ok (${plural(r.lab.hosts.length, 'host')}, ${plural(r.lab.switches.length, 'switch')}, ${plural(r.lab.links.length, 'link')})` : formatIssues(file, r.issues));
         return r.lab ? 0 : 1;
       }
       if (!r.lab) {
@@ -172,7 +173,7 @@ async function dispatch(cmd: string, p: Parsed, hooks: Pick<EngineOptions, 'onSt
       need(1, 'a lab name');
       const r = await labDown(p.pos[0], { stateDir });
       if (json) out(JSON.stringify(r));
-      else err(`removed ${r.removed.length} objects${r.left.length ? `; could not remove: ${r.left.map((o) => o.name).join(', ')}` : ''}`);
+      else err(`removed ${plural(r.removed.length, 'object')}${r.left.length ? `; could not remove: ${r.left.map((o) => o.name).join(', ')}` : ''}`);
       return r.left.length ? 1 : 0;
     }
     case 'clean': {

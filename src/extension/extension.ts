@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Snapshot } from '../core/model/graph';
 import { runContainerAction } from './commands/containers';
 import { inspectContainerNamespaces, openNamespaceTerminal } from './commands/namespaces';
+import { openNetnsTerminal } from './commands/netnsTerminal';
 import { scanAsRoot } from './commands/scanAsRoot';
 import { copyNodeAsJson, showCgroup, showFdb, showFlows } from './commands/show';
 import { DetailsDocuments } from './details';
@@ -129,6 +130,7 @@ export function activate(context: vscode.ExtensionContext): VirtLabApi {
     vscode.commands.registerCommand('virtlab.showLog', () => log.show()),
     vscode.commands.registerCommand('virtlab.inspectContainerNamespaces', guard('Inspect Container Namespaces', (arg?: unknown) => inspectContainerNamespaces(store, docs, arg))),
     vscode.commands.registerCommand('virtlab.openNamespaceTerminal', guard('Open Terminal in Namespaces', (arg?: unknown) => openNamespaceTerminal(store, arg, undefined, log))),
+    vscode.commands.registerCommand('virtlab.openNetnsTerminal', guard('Open Terminal in Network Namespace', (arg?: unknown) => openNetnsTerminal(store, arg))),
     vscode.commands.registerCommand('virtlab.showCgroup', guard('Show cgroup', (arg?: unknown) => showCgroup(store, docs, arg))),
     vscode.commands.registerCommand('virtlab.showFlows', guard('Show OVS Flows', (arg?: unknown) => showFlows(store, docs, arg))),
     vscode.commands.registerCommand('virtlab.showFdb', guard('Show Bridge FDB', (arg?: unknown) => showFdb(store, docs, arg))),

@@ -14,3 +14,14 @@ export function formatBytes(n: number, decimals?: number): string {
   const d = i === 0 ? 0 : (decimals ?? (Math.abs(v) >= 10 ? 0 : 1));
   return `${v.toFixed(d)} ${UNITS[i]}`;
 }
+
+/** The noun alone, for `n` things: "flow" or "flows", "process" or "processes", or `pluralWord` when it is irregular. */
+export function noun(n: number, word: string, pluralWord?: string): string {
+  if (n === 1) return word;
+  return pluralWord ?? (/(s|x|z|ch|sh)$/.test(word) ? `${word}es` : `${word}s`);
+}
+
+/** "1 flow", "2 flows", "0 processes", "3 replies" (with `pluralWord` for words that do not just take "s" or "es"). */
+export function plural(n: number, word: string, pluralWord?: string): string {
+  return `${n} ${noun(n, word, pluralWord)}`;
+}

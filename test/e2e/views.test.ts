@@ -1,6 +1,8 @@
 // End to end: the Containers view in a served VS Code (code-server + Chromium):
 // a running container with its 8 namespaces, Inspect Container Namespaces from the palette, and a
 // container started from the integrated terminal appearing in the tree without a manual refresh.
+// Issue 13 item 10: two named network namespaces joined by a veth pair appear in the Namespaces view
+// by name, with each interface's peer, and Open Terminal on a netns row opens a shell inside it.
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -26,6 +28,24 @@ function rm(name: string): void {
     /* not there */
   }
 }
+// Object prefix vle (issue 13 trees): two named netns and a veth pair between them.
+const NETNS = ['vle1', 'vle2'];
+const TERM_OUT = `/tmp/vle-e2e-term-${process.pid}.txt`;
+function ip(...args: string[]): void {
+  execFileSync('ip', args, { encoding: 'utf8', timeout: 30_000 });
+}
+function dropNetns(): void {
+  for (const n of NETNS) {
+    try {
+      execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore', timeout: 30_000 });
+    } catch {
+      /* not there */
+    }
+  }
+  fs.rmSync(TERM_OUT, { force: true });
+}
+/** The inode of a named netns: what its row's description and /proc/<pid>/ns/net show. */
+const netnsInode = (n: string) => execFileSync('stat', ['-L', '-c', '%i', `/run/netns/${n}`], { encoding: 'utf8' }).trim();
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(RESULTS_DIR, name) });
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -76,6 +96,7 @@ describe('VirtLab views in a served VS Code (containers, namespaces, live update
     } catch {
       /* not up */
     }
+    dropNetns();
   });
 
   it('first open: the "Get started with VirtLab" walkthrough and the VirtLab view are shown without a click', async function () {
@@ -137,6 +158,68 @@ describe('VirtLab views in a served VS Code (containers, namespaces, live update
     await row.waitFor({ state: 'visible', timeout: SLOW_MS });
     assert.equal(docker('inspect', '-f', '{{.State.Running}}', B), 'true');
     await shot(page, 'e2e-container-appears.png');
+  });
+
+  it('names network namespaces by their holder and lists each interface with its veth peer (netns vle1 ↔ vle2)', async function () {
+    dropNetns();
+    for (const n of NETNS) ip('netns', 'add', n);
+    ip('link', 'add', 'vle1a', 'netns', 'vle1', 'type', 'veth', 'peer', 'name', 'vle2a', 'netns', 'vle2');
+    const ino1 = netnsInode('vle1');
+    const header = page.locator('.sidebar .pane-header', { hasText: /^Namespaces/ }).first();
+    if (!(await header.isVisible())) await showVirtLab(page, page.locator('.activitybar [role="tab"][aria-label^="VirtLab"], .activitybar a[aria-label^="VirtLab"]').first());
+    await header.waitFor({ state: 'visible' });
+    // Room for the Namespaces view at the default sidebar width: fold the other views.
+    for (const other of [/^Host/, /^Containers/, /^Labs/]) {
+      const h = page.locator('.sidebar .pane-header', { hasText: other }).first();
+      if ((await h.getAttribute('aria-expanded')) === 'true') await h.click();
+    }
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    await palette(page, 'VirtLab: Refresh');
+    const group = page.getByRole('treeitem', { name: /^net, \d+ namespaces?$/ }).first();
+    await group.waitFor({ state: 'visible' });
+    if ((await group.getAttribute('aria-expanded')) === 'false') await group.click();
+    const pane = page.locator('.sidebar .pane', { has: page.locator('.pane-header', { hasText: /^Namespaces/ }) }).first();
+    const row = page.getByRole('treeitem', { name: new RegExp(`^netns vle1, net:\\[${ino1}\\] · 0 processes · 2 interfaces$`) }).first(); // lo and vle1a
+    // Rows below the fold are not in the DOM: scroll the pane until the row is drawn.
+    for (let i = 0; i < 30 && !(await row.count()); i++) {
+      await pane.locator('.monaco-list').first().hover();
+      await page.mouse.wheel(0, 200);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await row.waitFor({ state: 'visible', timeout: SLOW_MS });
+    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+    const peer = page.getByRole('treeitem', { name: /^vle1a, ↔ vle2a in netns vle2$/ }).first();
+    await peer.waitFor({ state: 'visible' });
+    await peer.scrollIntoViewIfNeeded();
+    for (const [theme, cls, name] of [[/^Dark Modern/, 'vs-dark', 'trees-netns-dark.png'], [/^Light Modern/, 'vs', 'trees-netns-light.png']] as const) {
+      await runPaletteCommand(page, 'Preferences: Color Theme', /^Preferences: Color Theme(?!s)/);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().click();
+      await page.locator(`.monaco-workbench.${cls}`).waitFor({ state: 'attached', timeout: 60_000 });
+      await new Promise((r) => setTimeout(r, 1000));
+      await shot(page, name);
+    }
+  });
+
+  it('Open Terminal on a netns row opens a shell inside that network namespace', async function () {
+    const ino1 = netnsInode('vle1');
+    const row = page.getByRole('treeitem', { name: /^netns vle1, net:\[\d+\]/ }).first();
+    await row.waitFor({ state: 'visible' });
+    await row.hover();
+    const action = row.locator('.action-label[aria-label="Open Terminal in Network Namespace"]');
+    await action.waitFor({ state: 'visible' });
+    await action.click();
+    const tab = page.locator('.terminal-tabs-entry, .single-terminal-tab, .terminal-tab', { hasText: 'netns vle1 [net]' }).first();
+    await tab.waitFor({ state: 'visible' });
+    const term = page.locator('.terminal-wrapper.active .xterm, .terminal-wrapper .xterm').last();
+    await term.click();
+    await new Promise((r) => setTimeout(r, 1000));
+    await page.keyboard.type(`readlink /proc/$$/ns/net > ${TERM_OUT}; ip -o link show vle1a >> ${TERM_OUT}\n`);
+    const deadline = Date.now() + 60_000;
+    while (!(fs.existsSync(TERM_OUT) && fs.readFileSync(TERM_OUT, 'utf8').includes('vle1a')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 300));
+    const out = fs.readFileSync(TERM_OUT, 'utf8');
+    assert.match(out, new RegExp(`^net:\\[${ino1}\\]`), 'the shell is in netns vle1');
+    assert.match(out, /vle1a@/, 'and sees its veth end');
+    await shot(page, 'trees-netns-terminal.png');
   });
 
   /** The text of the terminal shown now (the others are hidden tabs). */

@@ -11,6 +11,7 @@ import { containerFromSummary, normaliseContainerInspect, normaliseContainerList
 import { normaliseImageInspect, normaliseImageList, type DockerImage } from './image-json';
 import { readContainerLive, readHostNamespaces, type ContainerLive } from './live';
 import { addDockerToGraph, type DockerScan } from './nodes';
+import { plural } from '../../shared/format';
 
 const SOURCE = 'docker';
 /** Enough parallel inspects to hide per-call latency without flooding the daemon. */
@@ -201,7 +202,7 @@ export async function collectDocker(api: DockerApi, opts: ScanOptions, g: GraphB
   const running = containers.filter((c) => c.running).length;
   g.source(SOURCE, {
     state: dropped || list.bad || imageList.bad ? 'partial' : 'ok',
-    detail: `${containers.length} containers (${running} running), ${scan.images.length} images on ${describeDockerSocket({ path: opts.dockerSocket, from: opts.dockerSocketFrom })}`,
+    detail: `${plural(containers.length, 'container')} (${running} running), ${plural(scan.images.length, 'image')} on ${describeDockerSocket({ path: opts.dockerSocket, from: opts.dockerSocketFrom })}`,
   });
 }
 

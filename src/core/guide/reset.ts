@@ -117,7 +117,8 @@ export async function resetGuide(labId: string, _ctx?: CheckContext): Promise<Re
     if (!(await readLedger(defaultStateDir(), name).catch(() => undefined))) continue;
     try {
       const r = await labDown(name);
-      report.removed.push(`lab ${name} (${r.removed.length} objects)`);
+      // One entry per object, so "Reset removed N objects" counts what its list shows.
+      for (const x of r.removed) report.removed.push(`${x.type} ${x.name} of lab ${name}`);
       for (const x of r.left) report.left.push({ object: `${x.type} ${x.name} of lab ${name}`, error: 'still there after lab down' });
     } catch (e) {
       report.left.push({ object: `lab ${name}`, error: (e as Error).message });

@@ -4,6 +4,7 @@ import type { Collector } from '../collector';
 import type { ScanOptions } from '../context';
 import type { GraphBuilder } from '../model/builder';
 import { listLedgers } from './ledger';
+import { plural } from '../../shared/format';
 
 // Running labs as their own group in the graph: a `lab` node per ledger, `lab-host` and
 // `lab-switch` nodes under it, joined to the namespaces, bridges and OVS bridges the other readers
@@ -57,7 +58,7 @@ export async function collectLabs(opts: ScanOptions, g: GraphBuilder): Promise<v
       if (target && g.has(target)) g.edge(id, target, 'implements');
     }
   }
-  g.source('labs', { state: 'ok', detail: `${ledgers.length} lab(s) in ${dir}` });
+  g.source('labs', { state: 'ok', detail: `${plural(ledgers.length, 'lab')} in ${dir}` });
 }
 
 /** Phase 3: after the network and OVS readers added the objects labs are made of. */

@@ -8,6 +8,7 @@ import { hostBatch, ovsArgs, planLab, rootBatch, switchBatch, vtepBatch, vxlanAt
 import { requireRoot } from './privilege';
 import type { Lab, Netem } from './types';
 import { mapPool } from '../sys/pool';
+import { plural } from '../../shared/format';
 
 // up / down / clean / status: few processes (ip -batch, one ovs-vsctl transaction), ledger first.
 
@@ -77,7 +78,7 @@ export async function labUp(lab: Lab, o: EngineOptions = {}): Promise<Ledger> {
     const pids: Record<string, number> = {};
     const ctrs = plan.hosts.filter((h) => h.container);
     if (ctrs.length) {
-      log(`starting ${ctrs.length} container host(s)`);
+      log(`starting ${plural(ctrs.length, 'container host')}`);
       await mapPool(ctrs, 4, async (h) => {
         const labels = { 'virtlab.lab': plan.name, 'virtlab.lab.stem': plan.stem, 'virtlab.lab.host': h.name, ...(o.labels ?? {}) };
         const args = ['run', '-d', '--name', h.container!, '--hostname', h.name, '--network', 'none', '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW'];
@@ -117,7 +118,7 @@ export async function labUp(lab: Lab, o: EngineOptions = {}): Promise<Ledger> {
     if (!(await waitForwarding(plan))) log('some switch ports were not forwarding yet after 10 s; the first pings may fail');
     ledger.phase = 'up';
     await writeLedger(dir, ledger);
-    log(`lab ${lab.name} is up: ${plan.hosts.length} hosts, ${plan.switches.length} switches, ${plan.links.length} links`);
+    log(`lab ${lab.name} is up: ${plural(plan.hosts.length, 'host')}, ${plural(plan.switches.length, 'switch')}, ${plural(plan.links.length, 'link')}`);
     return ledger;
   } catch (e) {
     log(`up failed, removing what was made: ${(e as Error).message}`);

@@ -1,6 +1,7 @@
 import { LabError, ipBatch, must } from './engine';
 import { writeLedger, type Ledger } from './ledger';
 import { VXLAN_PORT, vtepOf, vxlanAddLine, vxlanAttachLine, type LabPlan, type PlanEnd, type PlanLink } from './plan';
+import { plural } from '../../shared/format';
 
 // `virtlab lab vni`: give VXLAN ends of a running lab other VNIs, to show what the VNI alone does.
 // The kernel cannot change a device's VNI ("Cannot change VNI"), so each end is deleted and made
@@ -108,7 +109,7 @@ async function makeEnds(plan: LabPlan, ends: End[]): Promise<void> {
 /** Re-create the named VXLAN ends with their new VNIs and record them in the ledger; returns every VXLAN end as it is now. */
 export async function labSetVni(l: Ledger, changes: VniChange[], stateDir: string): Promise<VniEnd[]> {
   const { plan, ends } = planVniChange(l.plan, changes);
-  for (const [ns, lines] of byNs(ends, (x) => x.end.netns, (x) => `link del dev ${x.end.dev}`)) must(await ipBatch(lines, ns), `ip -batch (delete ${lines.length} VXLAN device(s))`);
+  for (const [ns, lines] of byNs(ends, (x) => x.end.netns, (x) => `link del dev ${x.end.dev}`)) must(await ipBatch(lines, ns), `ip -batch (delete ${plural(lines.length, 'VXLAN device')})`);
   try {
     await makeEnds(plan, ends);
   } catch (e) {

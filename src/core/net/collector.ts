@@ -9,6 +9,7 @@ import { readNetnsMany } from './batch';
 import { readNsidNames, type NetnsRead } from './netns';
 import { discoverNetnsTargets, netnsTargetsFromGraph, type NetnsTargetInfo } from './targets';
 import { ifaceKey, resolveVethPeers } from './veth';
+import { plural } from '../../shared/format';
 
 /** Bridge fdb entries kept on a bridge node; the full count is kept next to them. */
 const MAX_FDB = 256;
@@ -121,8 +122,8 @@ async function addDockerNetworks(opts: ScanOptions, g: GraphBuilder, hostInode: 
     });
     if (bridge) g.edge(id, bridge, 'implements');
   }
-  if (res.dropped) g.skip({ source: 'docker-networks', reason: `${res.dropped} network(s) without id/name dropped` });
-  g.source('docker-networks', { state: 'ok', detail: `${res.networks.length} Docker network(s)` });
+  if (res.dropped) g.skip({ source: 'docker-networks', reason: `${plural(res.dropped, 'network')} without id/name dropped` });
+  g.source('docker-networks', { state: 'ok', detail: `${plural(res.networks.length, 'Docker network')}` });
 }
 
 const PREFETCH = 'net:bind-mounted';
@@ -199,8 +200,8 @@ export async function collectNet(opts: ScanOptions, g: GraphBuilder): Promise<vo
   await addDockerNetworks(opts, g, host);
   linkOvsPortsToInterfaces(g);
 
-  const detail = `${reads.length} of ${targets.length} network namespace(s) read, ${reads.reduce((n, r) => n + r.links.length, 0)} interface(s), ${veth.peers.size / 2} veth pair(s)${veth.unresolved.length ? `, ${veth.unresolved.length} veth end(s) without a known peer` : ''}`;
-  g.source('net', failed ? { state: 'partial', detail: `${detail}; ${failed} namespace(s) could not be read`, fix: 'See the skipped entries; reading other namespaces needs root (CAP_SYS_ADMIN for nsenter).' } : { state: 'ok', detail });
+  const detail = `${reads.length} of ${plural(targets.length, 'network namespace')} read, ${plural(reads.reduce((n, r) => n + r.links.length, 0), 'interface')}, ${plural(veth.peers.size / 2, 'veth pair')}${veth.unresolved.length ? `, ${plural(veth.unresolved.length, 'veth end')} without a known peer` : ''}`;
+  g.source('net', failed ? { state: 'partial', detail: `${detail}; ${plural(failed, 'namespace')} could not be read`, fix: 'See the skipped entries; reading other namespaces needs root (CAP_SYS_ADMIN for nsenter).' } : { state: 'ok', detail });
 }
 
 /** Network reader. Phase 2: it enters the net namespaces the process reader found and links the OVS ports; it does not wait for the other phase-1 readers. */

@@ -4,6 +4,7 @@ import { readLinkOr } from '../sys/fs';
 import { parseFdb, type FdbEntry } from './fdb';
 import { parseIpAddr, type NetLink } from './links';
 import { failure, runTool } from './tools';
+import { plural } from '../../shared/format';
 
 /** A network namespace to read: its inode plus a way in (a bind-mounted nsfs file or a process in it). */
 export interface NetnsTarget {
@@ -104,7 +105,7 @@ export async function finishNetnsRead(opts: ScanOptions, inode: number, entry: {
     if ('error' in pf) problems.push(pf.error);
     else {
       fdb = pf.entries;
-      if (pf.problems) problems.push(`bridge fdb: ${pf.problems} entr(ies) not understood`);
+      if (pf.problems) problems.push(`bridge fdb: ${plural(pf.problems, 'entry', 'entries')} not understood`);
     }
   }
   return { inode, via: entry.self ? 'self' : entry.path!, links: parsed.links, fdb, problems };

@@ -4,6 +4,7 @@ import type { GraphBuilder } from '../model/builder';
 import type { Datapath } from './flows';
 import type { OvsBridge, OvsPort } from './model';
 import { kernelDatapathLoaded, readDatapaths, readFlows, readMacTable, readOvsConfig, vswitchdNetnsInode } from './read';
+import { plural } from '../../shared/format';
 
 /** Flows kept per bridge on the node; the full count is kept next to them. */
 const MAX_FLOWS = 256;
@@ -99,7 +100,7 @@ export async function collectOvs(opts: ScanOptions, g: GraphBuilder): Promise<vo
       if ('flows' in flows) {
         props.flows = flows.flows.slice(0, MAX_FLOWS);
         props.flowCount = flows.flows.length;
-        if (flows.unparsed) g.skip({ source: 'ovs', path: `ovs-ofctl dump-flows ${br.name}`, reason: `${flows.unparsed} line(s) not understood` });
+        if (flows.unparsed) g.skip({ source: 'ovs', path: `ovs-ofctl dump-flows ${br.name}`, reason: `${plural(flows.unparsed, 'line')} not understood` });
       } else {
         partial = true;
         g.skip({ source: 'ovs', path: `ovs-ofctl dump-flows ${br.name}`, reason: flows.error });
@@ -118,7 +119,7 @@ export async function collectOvs(opts: ScanOptions, g: GraphBuilder): Promise<vo
   );
   const used = [...new Set((dps ?? []).filter((d) => d.bridges.length).map((d) => (d.type === 'netdev' ? 'netdev (userspace)' : d.type === 'system' ? 'system (kernel)' : d.type)))];
   const detail = [
-    `Open vSwitch ${config.ovsVersion ?? '?'}: ${config.bridges.length} bridge(s)`,
+    `Open vSwitch ${config.ovsVersion ?? '?'}: ${plural(config.bridges.length, 'bridge')}`,
     dps ? `datapaths in use: ${used.join(', ') || 'none'}` : 'datapaths unknown (ovs-vswitchd did not answer)',
     `kernel module openvswitch ${kmod ? 'loaded' : 'not loaded'}`,
   ].join('; ');

@@ -1,4 +1,5 @@
 import { bool, int, map, str, stringMap, strs, type OvsRow, type OvsTable, type StringMapLimits } from './ovsdb';
+import { plural } from '../../shared/format';
 
 /** Open vSwitch configuration joined from the Open_vSwitch, Bridge, Port, Interface and Controller tables. */
 
@@ -100,11 +101,11 @@ interface Notes {
 function externalIds(r: OvsRow, what: string, notes: Notes): WithExternalIds {
   const m = stringMap(r, 'external_ids', EXTERNAL_IDS_LIMITS);
   const L = EXTERNAL_IDS_LIMITS;
-  const bad = [m.notAMap && 'not a map (ignored)', m.wrongType && `${m.wrongType} pair(s) whose key or value is not a string dropped`];
+  const bad = [m.notAMap && 'not a map (ignored)', m.wrongType && `${plural(m.wrongType, 'pair')} whose key or value is not a string dropped`];
   const capped = [
-    m.longKeys && `${m.longKeys} key(s) longer than ${L.keyChars} characters dropped`,
-    m.overCount && `${m.overCount} pair(s) beyond the first ${L.entries} not kept`,
-    m.cutValues && `${m.cutValues} value(s) cut to ${L.valueChars} characters`,
+    m.longKeys && `${plural(m.longKeys, 'key')} longer than ${L.keyChars} characters dropped`,
+    m.overCount && `${plural(m.overCount, 'pair')} beyond the first ${L.entries} not kept`,
+    m.cutValues && `${plural(m.cutValues, 'value')} cut to ${L.valueChars} characters`,
   ];
   const text = (xs: (string | number | false)[]) => xs.filter((x): x is string => typeof x === 'string' && x !== '').join('; ');
   const [badText, cappedText] = [text(bad), text(capped)];
@@ -146,8 +147,8 @@ export function buildOvsConfig(tables: (OvsTable | undefined)[]): OvsConfig {
   OVS_TABLE_COLUMNS.forEach(([name], i) => {
     const t = tables[i];
     if (!t) problems.push(`table ${name}: missing or not OVSDB JSON`);
-    else if (t.badRows) problems.push(`table ${name}: ${t.badRows} row(s) could not be decoded`);
-    for (const [col, n] of Object.entries(t?.badCells ?? {})) problems.push(`table ${name}: ${col} of ${n} row(s) could not be decoded (left out)`);
+    else if (t.badRows) problems.push(`table ${name}: ${plural(t.badRows, 'row')} could not be decoded`);
+    for (const [col, n] of Object.entries(t?.badCells ?? {})) problems.push(`table ${name}: ${col} of ${plural(n, 'row')} could not be decoded (left out)`);
   });
   const ports = byUuid(portT);
   const ifaces = byUuid(ifT);

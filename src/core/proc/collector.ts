@@ -11,6 +11,7 @@ import { NS_TYPES, nsId, type NsType } from './namespaces';
 import { readNsfsMounts, type NsfsMount } from './nsfs';
 import { pidNsNesting } from './pidns';
 import { mapPool } from '../sys/pool';
+import { plural } from '../../shared/format';
 import { realProcFs, type ProcFs } from './procfs';
 import { scanProcesses, type ProcessInfo } from './processes';
 
@@ -180,18 +181,28 @@ async function collect(opts: ScanOptions, g: GraphBuilder, deps: ProcCollectorDe
   const layout = await layoutP;
   const memberships = await addCgroups(opts, g, scan.processes, layout);
 
-  const withNs = scan.processes.length - scan.processes.filter((p) => p.nsError).length;
-  const detail = `${scan.processes.length} processes (${withNs} with namespaces), ${namespaces.size} namespaces, ${memberships} cgroup memberships (layout ${layout.kind}); ${lsnsNote(lsns)}`;
+  const failed = scan.processes.filter((p) => p.nsError).length;
+  const detail = `${processCountText(scan.processes.length, scan.processes.length - failed, scan.nsDenied)}; ${plural(namespaces.size, 'namespace')}, ${plural(memberships, 'cgroup membership')} (layout ${layout.kind}); ${lsnsNote(lsns)}`;
   if (scan.nsDenied > 0) {
     const asRoot = (deps.uid ?? process.getuid?.()) === 0;
     g.source('proc', {
       state: 'partial',
-      detail: `${detail}. The namespace links of ${scan.nsDenied} processes were denied (EACCES)${asRoot ? ' even to root (protected processes, e.g. a sandbox init)' : ''}; they are shown without namespaces.`,
+      detail: `${detail}. The namespace links of ${plural(scan.nsDenied, 'process')} ${scan.nsDenied === 1 ? 'was' : 'were'} denied (EACCES)${asRoot ? ' even to root (protected processes, e.g. a sandbox init)' : ''}; they are shown without namespaces.`,
       fix: asRoot ? undefined : 'To see every process, run the read-only scan as root: `sudo virtlab snapshot --json` (it only reads /proc and prints JSON), or in VS Code run "VirtLab: Scan as Root (read-only)".',
     });
   } else {
     g.source('proc', { state: 'ok', detail });
   }
+}
+
+/**
+ * "104 processes: 102 with namespaces read, 1 denied, 1 gone": the parts add up to the total.
+ * A process whose namespace links failed other than by EACCES/EPERM exited during the scan.
+ */
+export function processCountText(total: number, withNs: number, denied: number): string {
+  const gone = total - withNs - denied;
+  if (withNs === total) return `${plural(total, 'process')}, namespaces read for all`;
+  return `${plural(total, 'process')}: ${withNs} with namespaces read${denied ? `, ${denied} denied` : ''}${gone > 0 ? `, ${gone} gone` : ''}`;
 }
 
 /** A proc collector with injected file access (tests) — the scan itself is the same. */

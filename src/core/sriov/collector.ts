@@ -3,6 +3,7 @@ import type { ScanOptions } from '../context';
 import type { GraphBuilder } from '../model/builder';
 import { readSriov, type SriovPf, type SriovVf } from './sysfs';
 import { ipLinkReader, parseIpLinkVfs, type IpLinkReader, type PfLinkInfo, type VfInfo } from './vfinfo';
+import { plural } from '../../shared/format';
 
 export interface SriovCollectorDeps {
   /** Reads `ip -j link show dev <pf>`; defaults to the real `ip`. */
@@ -116,7 +117,7 @@ export function makeSriovCollector(deps: SriovCollectorDeps = {}): Collector {
       );
       g.source('sriov', {
         state: scan.skipped.length || ipFailures ? 'partial' : 'ok',
-        detail: `${scan.pfs.length} SR-IOV capable NIC function(s), ${scan.pfs.filter((p) => p.numVfs > 0).length} with VFs enabled, ${vfCount} VF(s)${simulated ? ` (recorded tree ${sys})` : ''}`,
+        detail: `${plural(scan.pfs.length, 'SR-IOV capable NIC function')}, ${scan.pfs.filter((p) => p.numVfs > 0).length} with VFs enabled, ${plural(vfCount, 'VF')}${simulated ? ` (recorded tree ${sys})` : ''}`,
       });
     },
   };

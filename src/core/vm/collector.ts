@@ -9,6 +9,7 @@ import { addQemuGuest } from './qemu';
 import { queryQmp, type QmpInfo } from './qmp';
 import { pathToolRunner, type ToolRunner } from './toolrunner';
 import { collectVirtualBox } from './virtualbox';
+import { plural } from '../../shared/format';
 
 export interface VmCollectorDeps {
   /** Runs virsh / VBoxManage; defaults to the real tools on opts.path. */
@@ -109,6 +110,6 @@ export const vmNetJoinCollector: Collector = {
     for (const vm of g.nodesOfKind('vm')) {
       if (typeof vm.props.pid === 'number' && g.has(`process:${vm.props.pid}`)) g.edge(`process:${vm.props.pid}`, vm.id, 'runs');
     }
-    g.source('vm-join', { state: 'ok', detail: `${joined} of ${devices.length} guest NIC(s) with a tap joined to a host interface` });
+    g.source('vm-join', { state: 'ok', detail: `${joined} of ${plural(devices.length, 'guest NIC')} with a tap joined to a host interface` });
   },
 };

@@ -1,6 +1,7 @@
 import type { GraphBuilder } from '../model/builder';
 import { classifyDevice } from './devices';
 import { firstLine, type ToolRunner } from './toolrunner';
+import { plural } from '../../shared/format';
 
 /** `virsh dominfo` as key/value pairs. */
 export interface LibvirtDomain {
@@ -112,7 +113,7 @@ export async function collectLibvirt(runTool: ToolRunner, g: GraphBuilder, simul
   }
   g.source('libvirt', {
     state: failures ? 'partial' : 'ok',
-    detail: `${domains.length} libvirt domain(s)${failures ? `, ${failures} could not be read` : ''}`,
+    detail: `${plural(domains.length, 'libvirt domain')}${failures ? `, ${failures} could not be read` : ''}`,
   });
   return domains;
 }

@@ -3,6 +3,7 @@ import { classifyBuiltinPci, categoryOfPciClass, VIRTIO_PCI_VENDOR, type DeviceC
 import type { QemuDevice, QemuGuestSpec } from './cmdline';
 import type { QemuProcess } from './procscan';
 import type { QmpInfo, QmpPciDevice } from './qmp';
+import { plural } from '../../shared/format';
 
 /** One guest device as shown in the graph, after command line, /proc and QMP were combined. */
 export interface VmDeviceView {
@@ -44,7 +45,7 @@ export function decideAccelerator(spec: QemuGuestSpec, proc: QemuProcess | undef
   const nonKvm = spec.accelCandidates.find((a) => a !== 'kvm') ?? 'tcg';
   const threadAccel = proc?.threads.map((t) => /^(?:CPU \d+|ALL CPUs)\/(\w+)$/.exec(t.comm)?.[1]).find(Boolean);
   if (threadAccel) evidence.push(`vCPU thread names end in /${threadAccel}`);
-  if (proc?.kvmFds) evidence.push(proc.kvmFds.vm ? `process holds anon_inode:kvm-vm and ${proc.kvmFds.vcpus} kvm-vcpu fd(s)` : 'process holds no KVM file descriptor');
+  if (proc?.kvmFds) evidence.push(proc.kvmFds.vm ? `process holds anon_inode:kvm-vm and ${plural(proc.kvmFds.vcpus, 'kvm-vcpu fd')}` : 'process holds no KVM file descriptor');
   if (qmp?.kvm) evidence.push(`QMP query-kvm: enabled=${qmp.kvm.enabled}, present=${qmp.kvm.present}`);
   let accelerator: string;
   if (qmp?.kvm) accelerator = qmp.kvm.enabled ? 'kvm' : nonKvm;

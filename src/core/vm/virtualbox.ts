@@ -1,5 +1,6 @@
 import type { GraphBuilder } from '../model/builder';
 import { firstLine, type ToolRunner } from './toolrunner';
+import { plural } from '../../shared/format';
 
 /** Parse `VBoxManage list runningvms`: one `"name" {uuid}` per line. */
 export function parseRunningVms(text: string): { name: string; uuid: string }[] {
@@ -26,5 +27,5 @@ export async function collectVirtualBox(runTool: ToolRunner, g: GraphBuilder, si
   for (const vm of vms) {
     g.node(`vm:${vm.uuid}`, 'vm', vm.name, { name: vm.name, uuid: vm.uuid, hypervisor: 'virtualbox', virtualbox: { state: 'running' }, simulated: simulated || undefined });
   }
-  g.source('virtualbox', { state: 'ok', detail: `${vms.length} running VirtualBox VM(s)` });
+  g.source('virtualbox', { state: 'ok', detail: `${plural(vms.length, 'running VirtualBox VM')}` });
 }

@@ -3,6 +3,7 @@ import type { GraphNode } from '../../core/model/graph';
 import { bytes } from '../trees/spec';
 import { code, md, type DetailsDocuments } from '../details';
 import { externalIdPairs } from '../../shared/externalIds';
+import { plural } from '../../shared/format';
 import type { SnapshotStore } from '../snapshotStore';
 import { GraphIndex, prop } from '../trees/index';
 import type { RowSpec } from '../trees/spec';
@@ -52,7 +53,7 @@ export function cgroupMarkdown(n: GraphNode, holder?: string): string {
     ['IO read', prop<Val>(n, 'ioReadBytes'), bytes],
     ['IO written', prop<Val>(n, 'ioWriteBytes'), bytes],
   ];
-  const lines = [holder ? `# cgroup of container ${md(holder)}` : `# cgroup ${md(prop(n, 'path'))}`, '', ...(holder ? [`Path ${code(prop(n, 'path'))}`, ''] : []), `cgroup v${prop(n, 'version')} (machine layout: ${md(prop(n, 'layout'))}) · ${prop<number>(n, 'processCount') ?? 0} processes`, '', '| what | value | file |', '|---|---|---|'];
+  const lines = [holder ? `# cgroup of container ${md(holder)}` : `# cgroup ${md(prop(n, 'path'))}`, '', ...(holder ? [`Path ${code(prop(n, 'path'))}`, ''] : []), `cgroup v${prop(n, 'version')} (machine layout: ${md(prop(n, 'layout'))}) · ${plural(prop<number>(n, 'processCount') ?? 0, 'process')}`, '', '| what | value | file |', '|---|---|---|'];
   for (const [label, v, f] of rows) if (v) lines.push(`| ${label} | ${md(f(v.value))} | ${code(v.file)} |`);
   lines.push('', 'cgroup v1 keeps one hierarchy per controller (memory.limit_in_bytes, cpu.cfs_quota_us …); v2 has one tree with unified names (memory.max, cpu.max …).');
   return lines.join('\n');
@@ -62,7 +63,7 @@ export function cgroupMarkdown(n: GraphNode, holder?: string): string {
 export function flowsMarkdown(n: GraphNode): string {
   type Flow = { table: number; priority: number; match: string; actions: string; nPackets: number; nBytes: number };
   const flows = prop<Flow[]>(n, 'flows') ?? [];
-  const lines = [`# OpenFlow rules of ${md(n.label)}`, '', `datapath ${code(prop(n, 'datapathType') || 'system')} · fail mode ${code(prop(n, 'failMode'))} · ${prop<number>(n, 'flowCount') ?? flows.length} flows`, '', '| table | priority | match | actions | packets | bytes |', '|---|---|---|---|---|---|'];
+  const lines = [`# OpenFlow rules of ${md(n.label)}`, '', `datapath ${code(prop(n, 'datapathType') || 'system')} · fail mode ${code(prop(n, 'failMode'))} · ${plural(prop<number>(n, 'flowCount') ?? flows.length, 'flow')}`, '', '| table | priority | match | actions | packets | bytes |', '|---|---|---|---|---|---|'];
   for (const f of flows) lines.push(`| ${f.table} | ${f.priority} | ${code(f.match || '(any)')} | ${code(f.actions)} | ${f.nPackets} | ${f.nBytes} |`);
   const macs = prop<{ mac: string; vlan: number; port: string; portName?: string; ageSec?: number }[]>(n, 'macTable') ?? [];
   lines.push('', '## MAC table', '', '| MAC | VLAN | port | age (s) |', '|---|---|---|---|');
@@ -77,7 +78,7 @@ export function flowsMarkdown(n: GraphNode): string {
 
 export function fdbMarkdown(n: GraphNode): string {
   const fdb = prop<{ mac: string; port: string; vlan?: number; permanent: boolean; state?: string }[]>(n, 'fdb') ?? [];
-  const lines = [`# Forwarding database of bridge ${md(n.label)}`, '', `${prop<number>(n, 'fdbCount') ?? fdb.length} entries${fdb.length < (prop<number>(n, 'fdbCount') ?? 0) ? ` (first ${fdb.length} shown)` : ''}`, '', '| MAC | port | VLAN | state |', '|---|---|---|---|'];
+  const lines = [`# Forwarding database of bridge ${md(n.label)}`, '', `${plural(prop<number>(n, 'fdbCount') ?? fdb.length, 'entry', 'entries')}${fdb.length < (prop<number>(n, 'fdbCount') ?? 0) ? ` (first ${fdb.length} shown)` : ''}`, '', '| MAC | port | VLAN | state |', '|---|---|---|---|'];
   for (const e of fdb) lines.push(`| ${code(e.mac)} | ${md(e.port)} | ${e.vlan ?? ''} | ${e.permanent ? 'permanent' : md(e.state ?? 'learned')} |`);
   lines.push('', `Source: ${code(`bridge -j fdb show br ${n.label}`)}`);
   return lines.join('\n');

@@ -5,6 +5,7 @@ import type { SnapshotStore } from '../snapshotStore';
 import type { GuideCore } from './core';
 import { GuidePanel, type GuideDeps, type GuideEntry } from './panel';
 import { GuideProgress } from './progress';
+import { plural } from '../../shared/format';
 
 /** A guided lab as the Labs view and the quick pick list it. */
 export interface GuideSummary {
@@ -53,7 +54,7 @@ export function registerGuides(context: vscode.ExtensionContext, store: Snapshot
     c = { ...c, labs: [...c.labs].sort((a, b) => a.number - b.number), broken: [...c.broken].sort((a, b) => a.number - b.number) };
     if (!c.issues.length) sound = c;
     const text = c.issues.map(formatIssue).join('\n');
-    if (text && text !== logged) log.error(`guided labs: ${c.issues.length} problem(s) in the installed extension (${context.extensionPath}); reinstalling VirtLab restores them:\n${text}`);
+    if (text && text !== logged) log.error(`guided labs: ${plural(c.issues.length, 'problem')} in the installed extension (${context.extensionPath}); reinstalling VirtLab restores them:\n${text}`);
     logged = text;
     return c;
   };

@@ -9,6 +9,7 @@ import { webviewOptions, webviewPage } from '../webviewPage';
 import type { GuideCore } from './core';
 import type { GuideProgress, LabProgress } from './progress';
 import { sendToGuideTerminal } from './terminal';
+import { plural } from '../../shared/format';
 
 /** A guide the panel cannot show (its file in the installed extension is missing or damaged). */
 export interface GuideFailure {
@@ -157,7 +158,7 @@ export class GuidePanel implements vscode.Disposable {
       case 'retry': {
         const entry = await this.deps.find(entryId(this.entry));
         if (entry) {
-          this.deps.log.info(`guide ${entryId(entry)}: read again: ${entry.lab ? 'loaded' : `${entry.failure.issues.length} problem(s)`}`);
+          this.deps.log.info(`guide ${entryId(entry)}: read again: ${entry.lab ? 'loaded' : `${plural(entry.failure.issues.length, 'problem')}`}`);
           this.setEntry(entry);
           this.deps.changed();
         } else {

@@ -2,6 +2,7 @@ import type { GraphNode, Snapshot } from '../../core/model/graph';
 import { GraphIndex, prop } from './index';
 import { NS_TYPES } from '../../core/proc/namespaces';
 import { NS_ISOLATES } from './namespacesRows';
+import { plural } from '../../shared/format';
 import { bytes, icon, messageRow, tooltip, type RowSpec } from './spec';
 
 const STATE_ICON: Record<string, [string, string?]> = {
@@ -83,7 +84,7 @@ function layersRow(g: GraphIndex, c: GraphNode, base: string): RowSpec | undefin
     children.push({
       id: `${base}/fs/${l.id}`,
       label: `layer ${Number(e.props?.index ?? 0)}`,
-      description: `${l.label}${shared ? ` · shared by ${(prop<string[]>(l, 'images') ?? []).length} images` : ''}`,
+      description: `${l.label}${shared ? ` · shared by ${plural((prop<string[]>(l, 'images') ?? []).length, 'image')}` : ''}`,
       tooltip: tooltip(`Layer ${prop<string>(l, 'digest')}`, [shared ? 'Several images use this layer: it is stored once on disk.' : 'Used by this image only.', prop<string>(l, 'dir') && `Directory: ${prop<string>(l, 'dir')}`], ['docker image inspect RootFS.Layers']),
       icon: icon(shared ? 'references' : 'layers'),
       contextValue: 'layer',
@@ -91,7 +92,7 @@ function layersRow(g: GraphIndex, c: GraphNode, base: string): RowSpec | undefin
     });
   }
   if (!children.length) return undefined;
-  return { id: `${base}/fs`, label: 'File system layers', description: `${prop<string>(c, 'graphDriver') ?? ''} · ${layers.length} image layers`, icon: icon('layers'), contextValue: 'containerLayers', children };
+  return { id: `${base}/fs`, label: 'File system layers', description: `${prop<string>(c, 'graphDriver') ?? ''} · ${plural(layers.length, 'image layer')}`, icon: icon('layers'), contextValue: 'containerLayers', children };
 }
 
 function interfacesRow(g: GraphIndex, c: GraphNode, base: string): RowSpec | undefined {

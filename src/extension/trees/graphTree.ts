@@ -1,14 +1,31 @@
 import * as vscode from 'vscode';
 import type { Snapshot } from '../../core/model/graph';
 import type { SnapshotStore } from '../snapshotStore';
-import type { RowSpec } from './spec';
+import type { IconSpec, RowSpec, TooltipSpec } from './spec';
 
 /** Builds the rows of one view from a snapshot. */
 export type RowBuilder = (snap: Snapshot) => RowSpec[];
 
 function signature(r: RowSpec): string {
-  const tip = typeof r.tooltip === 'string' ? r.tooltip : r.tooltip?.value;
-  return JSON.stringify([r.label, r.description, tip, r.icon?.id, r.contextValue, (r.children ?? []).map(signature)]);
+  return JSON.stringify([r.label, r.description, r.tooltip, r.icon, r.contextValue, (r.children ?? []).map(signature)]);
+}
+
+/** Markdown tooltip: a bold title, plain lines, and `source` lines rendered as code. */
+function markdown(t: TooltipSpec | string | undefined): vscode.MarkdownString | string | undefined {
+  if (t === undefined || typeof t === 'string') return t;
+  const md = new vscode.MarkdownString(undefined, true);
+  md.appendMarkdown('**').appendText(t.title).appendMarkdown('**');
+  for (const l of t.lines) md.appendMarkdown('\n\n').appendText(l);
+  if (t.sources.length) {
+    md.appendMarkdown('\n\n$(file-code) Source:');
+    for (const s of t.sources) md.appendMarkdown('\n\n').appendMarkdown('`' + s.replace(/`/g, "'") + '`');
+  }
+  return md;
+}
+
+function themeIcon(i: IconSpec | undefined): vscode.ThemeIcon | undefined {
+  if (!i) return undefined;
+  return i.color ? new vscode.ThemeIcon(i.id, new vscode.ThemeColor(i.color)) : new vscode.ThemeIcon(i.id);
 }
 
 /**
@@ -74,8 +91,8 @@ export class GraphTreeProvider implements vscode.TreeDataProvider<RowSpec>, vsco
     const t = new vscode.TreeItem(r.label, state);
     t.id = r.id;
     t.description = r.description;
-    t.tooltip = r.tooltip;
-    t.iconPath = r.icon;
+    t.tooltip = markdown(r.tooltip);
+    t.iconPath = themeIcon(r.icon);
     t.contextValue = r.contextValue;
     t.command = r.command;
     t.accessibilityInformation = { label: r.ariaLabel ?? (r.description ? `${r.label}, ${r.description}` : r.label) };

@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import type { HostFact } from '../../core/host/types';
 import type { Snapshot } from '../../core/model/graph';
 import { icon, tooltip, type RowSpec } from './spec';
@@ -10,11 +9,26 @@ const STATUS_ICON: Record<HostFact['status'], [string, string?]> = {
   info: ['info'],
 };
 
+/** Label and description that fit the default sidebar width (about 36 characters with the icon). */
+const ROW_CHARS = 36;
+
+/**
+ * The description of a fact row: the whole value when it fits, else its short form (a tool's
+ * version number, the value without its parenthesis); the whole value stays in the tooltip.
+ */
+export function shortFactValue(f: Pick<HostFact, 'label' | 'value' | 'group' | 'status'>): string {
+  if (f.label.length + 1 + f.value.length <= ROW_CHARS) return f.value;
+  const version = f.group === 'tools' && f.status === 'ok' ? /\d+\.\d+(?:\.\d+)?/.exec(f.value)?.[0] : undefined;
+  if (version) return version;
+  const short = f.value.replace(/\s*\([^)]*\)/g, '').replace(/ total, /, ', ').replace(/ available$/, ' free');
+  return short || f.value;
+}
+
 function factRow(f: HostFact): RowSpec {
   return {
     id: `host/${f.key}`,
     label: f.label,
-    description: f.value,
+    description: shortFactValue(f),
     tooltip: tooltip(`${f.label}: ${f.value}`, [f.detail, f.fix && `Fix: ${f.fix}`], [f.source]),
     icon: icon(...STATUS_ICON[f.status]),
     contextValue: `hostFact.${f.status}${f.fix ? '.fixable' : ''}`,
@@ -33,7 +47,7 @@ export function hostRows(snap: Snapshot): RowSpec[] {
       id: 'host/tools',
       label: 'Runtimes and tools',
       description: `${tools.filter((f) => f.status === 'ok').length} of ${tools.length} ready`,
-      icon: new vscode.ThemeIcon('tools'),
+      icon: icon('tools'),
       contextValue: 'hostGroup',
       expanded: true,
       children: tools.map(factRow),

@@ -1,6 +1,8 @@
 import type { GraphNode, Snapshot } from '../../core/model/graph';
 import { NS_TYPES } from '../../core/proc/namespaces';
 import { GraphIndex, prop } from './index';
+import { nsHolder, peerText } from './holders';
+import { plural } from '../../shared/format';
 import { icon, messageRow, tooltip, type RowSpec } from './spec';
 
 
@@ -35,19 +37,34 @@ function processRows(parentId: string, procs: GraphNode[]): RowSpec[] {
       nodeId: p.id,
     };
   });
-  if (sorted.length > MAX_PROCS) rows.push(messageRow(`${parentId}/more`, `… ${sorted.length - MAX_PROCS} more processes`, 'use the Topology view or `virtlab snapshot --json` for all'));
+  if (sorted.length > MAX_PROCS) rows.push(messageRow(`${parentId}/more`, `… ${plural(sorted.length - MAX_PROCS, 'more process', 'more processes')}`, 'use the Topology view or `virtlab snapshot --json` for all'));
   return rows;
 }
 
-function nsDescription(n: GraphNode): string {
+function nsDescription(n: GraphNode, interfaces: number): string {
   const count = prop<number>(n, 'processCount') ?? 0;
-  const nsfs = prop<string[]>(n, 'nsfs') ?? [];
-  const parts: string[] = [];
-  if (prop<boolean>(n, 'isHostNs')) parts.push('host');
-  parts.push(count === 1 ? '1 process' : `${count} processes`);
-  if (count && prop<string>(n, 'command')) parts.push(`lowest PID ${prop<number>(n, 'lowestPid')} ${prop<string>(n, 'command')}`);
-  if (nsfs.length) parts.push(`held by ${nsfs[0]}${nsfs.length > 1 ? ` +${nsfs.length - 1}` : ''}`);
+  const parts = [`${prop<string>(n, 'type')}:[${prop<number>(n, 'inode')}]`, plural(count, 'process')];
+  if (prop<string>(n, 'type') === 'net') parts.push(plural(interfaces, 'interface'));
   return parts.join(' · ');
+}
+
+/** A network namespace's interfaces, each with its veth peer and where that peer lives. */
+function interfaceRows(g: GraphIndex, n: GraphNode, parentId: string): RowSpec[] {
+  const ifaces = g.sources(n.id, 'in-netns').filter((i) => i.kind === 'interface').sort((a, b) => (prop<number>(a, 'ifindex') ?? 0) - (prop<number>(b, 'ifindex') ?? 0));
+  return ifaces.map((i) => {
+    const name = prop<string>(i, 'name') ?? i.label;
+    const peer = peerText(g, i);
+    const addrs = (prop<{ address: string; prefixlen: number }[]>(i, 'addresses') ?? []).filter((a) => !a.address.startsWith('fe80')).map((a) => `${a.address}/${a.prefixlen}`);
+    return {
+      id: `${parentId}/${i.id}`,
+      label: name,
+      description: [peer, ...addrs].filter(Boolean).join(' · ') || prop<string>(i, 'kind') || undefined,
+      tooltip: tooltip(`${name} (${prop<string>(i, 'kind') ?? 'interface'})`, [peer && `veth peer: ${peer.replace(/^↔ /, '')}`, `state ${prop<string>(i, 'state') ?? '?'}, MTU ${prop<number>(i, 'mtu') ?? '?'}, MAC ${prop<string>(i, 'mac') ?? '-'}`, addrs.length ? `Addresses: ${addrs.join(', ')}` : undefined], ['ip -j -d addr']),
+      icon: icon(prop<string>(i, 'state') === 'UP' || prop<string>(i, 'state') === 'UNKNOWN' ? 'plug' : 'debug-disconnect'),
+      contextValue: `interface.${prop<string>(i, 'kind') ?? 'other'}`,
+      nodeId: i.id,
+    };
+  });
 }
 
 /** One namespace row: its processes, its bind-mount holders and (pid) its nested namespaces. */
@@ -59,12 +76,14 @@ export function namespaceRow(g: GraphIndex, n: GraphNode, idPrefix: string, nest
   const children: RowSpec[] = [];
   for (const child of nested) children.push(namespaceRow(g, child, id, g.sources(child.id, 'parent-of').filter((c) => prop(c, 'type') === 'pid')));
   for (const path of nsfs) children.push({ id: `${id}/holder:${path}`, label: path, description: 'bind mount (nsfs) keeps it alive', icon: icon('pin'), tooltip: tooltip(path, ['This namespace stays alive while this bind mount exists, even with no process inside.'], ['/proc/*/mountinfo (fstype nsfs)']), contextValue: 'nsHolder' });
-  children.push(...processRows(id, procs));
+  const ifaces = type === 'net' ? interfaceRows(g, n, id) : [];
+  children.push(...ifaces, ...processRows(id, procs));
+  const holder = nsHolder(g, n);
   return {
     id,
-    label: `${type}:[${prop<number>(n, 'inode')}]`,
-    description: nsDescription(n),
-    tooltip: tooltip(`${type} namespace ${prop<number>(n, 'inode')}`, [NS_ISOLATES[type], prop<string>(n, 'parent') && `Parent: ${prop<string>(n, 'parent')}`, prop<string>(n, 'owner') && `Owned by user namespace ${prop<string>(n, 'owner')}`], [
+    label: holder.label,
+    description: nsDescription(n, ifaces.length),
+    tooltip: tooltip(`${holder.label}: ${type} namespace ${prop<number>(n, 'inode')}`, [NS_ISOLATES[type], prop<number>(n, 'lowestPid') !== undefined && `Lowest PID ${prop<number>(n, 'lowestPid')} ${prop<string>(n, 'command') ?? ''}`.trim(), nsfs.length ? `Held by ${nsfs.join(', ')}` : undefined, prop<string>(n, 'parent') && `Parent: ${prop<string>(n, 'parent')}`, prop<string>(n, 'owner') && `Owned by user namespace ${prop<string>(n, 'owner')}`], [
       prop<number>(n, 'lowestPid') !== undefined ? `/proc/${prop<number>(n, 'lowestPid')}/ns/${type} -> ${type}:[${prop<number>(n, 'inode')}]` : undefined,
       ...nsfs.map((p) => `nsfs bind mount ${p}`),
     ]),
@@ -93,7 +112,7 @@ export function namespacesRows(snap: Snapshot): RowSpec[] {
     rows.push({
       id: groupId,
       label: type,
-      description: `${ofType.length} namespace${ofType.length === 1 ? '' : 's'}`,
+      description: plural(ofType.length, 'namespace'),
       tooltip: tooltip(`${type} namespaces`, [NS_ISOLATES[type]], ['/proc/<pid>/ns/' + type, 'lsns -t ' + type]),
       icon: icon('symbol-namespace'),
       contextValue: 'nsGroup',

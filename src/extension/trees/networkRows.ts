@@ -1,21 +1,12 @@
 import type { GraphNode, Snapshot } from '../../core/model/graph';
 import { externalIdLines } from '../../shared/externalIds';
 import { GraphIndex, prop } from './index';
+import { peerText } from './holders';
+import { plural } from '../../shared/format';
 import { icon, messageRow, tooltip, type RowSpec } from './spec';
 
 function addrText(i: GraphNode): string {
   return (prop<{ address: string; prefixlen: number }[]>(i, 'addresses') ?? []).filter((a) => !a.address.startsWith('fe80')).map((a) => `${a.address}/${a.prefixlen}`).join(' ');
-}
-
-/** Who is at the other end of a veth: "vethXYZ ↔ eth0 in container web". */
-function peerText(g: GraphIndex, i: GraphNode): string | undefined {
-  const peer = [...g.targets(i.id, 'veth-peer'), ...g.sources(i.id, 'veth-peer')][0];
-  if (!peer) return undefined;
-  const ns = prop<string>(peer, 'netns');
-  const ctr = ns ? g.sources(ns, 'member-of').find((n) => n.kind === 'container') : undefined;
-  const nsNode = ns ? g.nodes.get(ns) : undefined;
-  const where = ctr ? `container ${ctr.label}` : prop<string[]>(nsNode, 'nsfs')?.[0]?.replace(/^\/run\/netns\//, 'netns ') ?? (prop<boolean>(nsNode, 'isHostNs') ? 'host' : ns);
-  return `↔ ${prop<string>(peer, 'name')} in ${where}`;
 }
 
 function ifaceRow(g: GraphIndex, i: GraphNode, base: string): RowSpec {
@@ -39,7 +30,7 @@ function linuxBridges(g: GraphIndex): RowSpec[] {
     return {
       id: base,
       label: b.label,
-      description: `Linux bridge · ${ports.length} port${ports.length === 1 ? '' : 's'}${dn ? ` · Docker network ${dn.label}` : ''} · ${prop<number>(b, 'fdbCount') ?? 0} MACs learned`,
+      description: `Linux bridge · ${plural(ports.length, 'port')}${dn ? ` · Docker network ${dn.label}` : ''} · ${plural(prop<number>(b, 'fdbCount') ?? 0, 'MAC')} learned`,
       tooltip: tooltip(`Linux bridge ${b.label}`, ['A software switch in the kernel: it forwards frames between its ports by learned MAC address.', dn && `Implements the Docker network "${dn.label}" (${prop<string>(dn, 'subnet') ?? ''}).`], ['ip -j -d addr', 'bridge -j fdb show']),
       icon: icon('circuit-board'),
       contextValue: 'bridge',
@@ -67,7 +58,7 @@ function ovsBridges(g: GraphIndex): RowSpec[] {
     return {
       id: base,
       label: b.label,
-      description: `Open vSwitch · ${ports.length} ports · ${flows} flows · ${dp === 'netdev' ? 'userspace datapath' : 'kernel datapath'}`,
+      description: `Open vSwitch · ${plural(ports.length, 'port')} · ${plural(flows, 'flow')} · ${dp === 'netdev' ? 'userspace datapath' : 'kernel datapath'}`,
       tooltip: tooltip(
         `OVS bridge ${b.label}`,
         [`A programmable switch: OpenFlow rules decide what happens to each packet. Fail mode ${prop<string>(b, 'failMode')}.`, prop<string>(b, 'datapathProblem'), ...externalIdLines(prop(b, 'externalIds'), prop(b, 'externalIdsProblem'))],
@@ -78,11 +69,14 @@ function ovsBridges(g: GraphIndex): RowSpec[] {
       nodeId: b.id,
       children: ports.map((p) => {
         const vx = g.targets(p.id, 'vxlan-tunnel')[0];
+        const iface = g.targets(p.id, 'ovs-interface')[0];
+        const peer = iface ? peerText(g, iface) : undefined;
+        const options = Object.entries(prop<Record<string, string>>(p, 'options') ?? {}).map(([k, v]) => `${k}=${v}`);
         return {
           id: `${base}/${p.id}`,
           label: p.label,
-          description: [`port ${prop<number>(p, 'ofport') ?? '?'}`, prop<string>(p, 'type'), vx && `VNI ${prop<number>(vx, 'vni')} → ${(prop<Record<string, string>>(p, 'options') ?? {}).remote_ip ?? ''}`, prop<number>(p, 'tag') !== undefined && `VLAN ${prop<number>(p, 'tag')}`].filter(Boolean).join(' · '),
-          tooltip: tooltip(`OVS port ${p.label}`, [`type ${prop<string>(p, 'type')}`, JSON.stringify(prop(p, 'options') ?? {}), ...ovsPortExternalIdLines(p)], ['ovs-vsctl --format=json list Port,Interface']),
+          description: [`port ${prop<number>(p, 'ofport') ?? '?'}`, prop<string>(p, 'type'), peer, vx && `VNI ${prop<number>(vx, 'vni')} → ${(prop<Record<string, string>>(p, 'options') ?? {}).remote_ip ?? ''}`, prop<number>(p, 'tag') !== undefined && `VLAN ${prop<number>(p, 'tag')}`].filter(Boolean).join(' · '),
+          tooltip: tooltip(`OVS port ${p.label}`, [`type ${prop<string>(p, 'type')}`, peer && `veth peer: ${peer.replace(/^↔ /, '')}`, options.length ? `options: ${options.join(', ')}` : undefined, ...ovsPortExternalIdLines(p)], ['ovs-vsctl --format=json list Port,Interface']),
           icon: icon('plug'),
           contextValue: 'ovsPort',
           nodeId: p.id,
@@ -98,7 +92,7 @@ function vxlans(g: GraphIndex): RowSpec[] {
     return {
       id: `net/${v.id}`,
       label: `VNI ${prop<number>(v, 'vni')}`,
-      description: `VXLAN tenant · ${ends.length} tunnel endpoint${ends.length === 1 ? '' : 's'}`,
+      description: `VXLAN tenant · ${plural(ends.length, 'tunnel endpoint')}`,
       tooltip: tooltip(`VXLAN network ${prop<number>(v, 'vni')}`, ['A VXLAN network identifier (VNI) keeps one tenant\'s layer-2 frames apart from another\'s over the same IP underlay: frames are wrapped in UDP (port 4789) with the VNI in the header.']),
       icon: icon('cloud'),
       contextValue: 'vxlan',
@@ -140,7 +134,7 @@ function labs(g: GraphIndex): RowSpec[] {
     return {
       id: base,
       label: `lab ${lab.label}`,
-      description: `${parts.filter((p) => p.kind === 'lab-host').length} hosts · ${parts.filter((p) => p.kind === 'lab-switch').length} switches · ${prop<string>(lab, 'phase') ?? ''}`,
+      description: `${plural(parts.filter((p) => p.kind === 'lab-host').length, 'host')} · ${plural(parts.filter((p) => p.kind === 'lab-switch').length, 'switch')} · ${prop<string>(lab, 'phase') ?? ''}`,
       tooltip: tooltip(`Lab ${lab.label}`, ['A VirtLab network lab: hosts are network namespaces (or containers), switches are Linux bridges or Open vSwitch bridges.', prop<string>(lab, 'file') && `File: ${prop<string>(lab, 'file')}`], ['the lab ledger (virtlab lab status)']),
       icon: icon('beaker'),
       contextValue: 'netLab',

@@ -1,14 +1,30 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { formatBytes } from '../../shared/format';
 
-/** A plain description of one tree row, built from the graph; the provider turns it into a TreeItem. */
+/** A theme icon as plain data: the provider makes the ThemeIcon. */
+export interface IconSpec {
+  id: string;
+  color?: string;
+}
+
+/** A tooltip as plain data: a bold title, plain lines, and `source` lines rendered as code. */
+export interface TooltipSpec {
+  title: string;
+  lines: string[];
+  sources: string[];
+}
+
+/**
+ * A plain description of one tree row, built from the graph; the provider turns it into a TreeItem.
+ * Nothing in it is a vscode object, so the row builders run (and are tested) without VS Code.
+ */
 export interface RowSpec {
   /** Unique within its view and stable across scans (used for TreeItem.id, reveal and state). */
   id: string;
   label: string;
   description?: string;
-  tooltip?: vscode.MarkdownString | string;
-  icon?: vscode.ThemeIcon;
+  tooltip?: TooltipSpec | string;
+  icon?: IconSpec;
   contextValue?: string;
   /** The graph node this row shows, for commands (terminal, inspect, reveal from the topology). */
   nodeId?: string;
@@ -20,21 +36,12 @@ export interface RowSpec {
   ariaLabel?: string;
 }
 
-/** Markdown tooltip: a bold title, plain lines, and `source` lines rendered as code. */
-export function tooltip(title: string, lines: (string | undefined | false)[], sources: (string | undefined)[] = []): vscode.MarkdownString {
-  const md = new vscode.MarkdownString(undefined, true);
-  md.appendMarkdown('**').appendText(title).appendMarkdown('**');
-  for (const l of lines) if (l) md.appendMarkdown('\n\n').appendText(l);
-  const src = sources.filter(Boolean) as string[];
-  if (src.length) {
-    md.appendMarkdown('\n\n$(file-code) Source:');
-    for (const s of src) md.appendMarkdown('\n\n').appendMarkdown('`' + s.replace(/`/g, "'") + '`');
-  }
-  return md;
+export function tooltip(title: string, lines: (string | undefined | false)[], sources: (string | undefined)[] = []): TooltipSpec {
+  return { title, lines: lines.filter((l): l is string => !!l), sources: sources.filter((s): s is string => !!s) };
 }
 
-export function icon(id: string, color?: string): vscode.ThemeIcon {
-  return color ? new vscode.ThemeIcon(id, new vscode.ThemeColor(color)) : new vscode.ThemeIcon(id);
+export function icon(id: string, color?: string): IconSpec {
+  return color ? { id, color } : { id };
 }
 
 /** A row that explains an empty or error state, optionally with a fix action. */

@@ -130,9 +130,9 @@ describe('OVS external_ids on the real machine, against ovs-vsctl get', function
     const skip = s.report.skipped.filter((e) => e.source === 'ovs' && e.reason.startsWith(`bridge ${BIG}:`));
     assert.deepEqual(
       skip.map((e) => e.reason),
-      [`bridge ${BIG}: external_ids 7 pair(s) beyond the first 64 not kept; 1 value(s) cut to 1024 characters`],
+      [`bridge ${BIG}: external_ids 7 pairs beyond the first 64 not kept; 1 value cut to 1024 characters`],
     );
-    assert.equal(bridge(s, BIG)?.props.externalIdsProblem, 'external_ids 7 pair(s) beyond the first 64 not kept; 1 value(s) cut to 1024 characters');
+    assert.equal(bridge(s, BIG)?.props.externalIdsProblem, 'external_ids 7 pairs beyond the first 64 not kept; 1 value cut to 1024 characters');
     assert.notEqual(s.report.sources.ovs?.state, 'unavailable');
   });
 });

@@ -108,7 +108,7 @@ describe('ovs/ovsdb: external_ids', () => {
     // 1,023 snowmen then a surrogate pair: cut before the pair, never through it.
     assert.equal(br1.externalIds['a-snow'], `${'☃'.repeat(1023)}…`);
     assert.equal(br1.externalIds.k05, 'v05');
-    assert.equal(br1.externalIdsProblem, 'external_ids 1 key(s) longer than 256 characters dropped; 8 pair(s) beyond the first 64 not kept; 2 value(s) cut to 1024 characters');
+    assert.equal(br1.externalIdsProblem, 'external_ids 1 key longer than 256 characters dropped; 8 pairs beyond the first 64 not kept; 2 values cut to 1024 characters');
     assert.deepEqual(cfg.trimmed, [`bridge vlxbr1: ${br1.externalIdsProblem}`]);
     assert.deepEqual(cfg.problems, [], 'a cap is not a read problem');
   });
@@ -164,7 +164,7 @@ describe('ovs/ovsdb: external_ids', () => {
     const cfg = buildOvsConfig(decodeOvsTables(lines.join('\n')));
     assert.deepEqual(cfg.bridges.map((b) => b.name), ['vlxbr0', 'vlxbr1']);
     assert.deepEqual(cfg.bridges[0]!.externalIds, {});
-    assert.deepEqual(cfg.problems, ['table Bridge: external_ids of 1 row(s) could not be decoded (left out)']);
+    assert.deepEqual(cfg.problems, ['table Bridge: external_ids of 1 row could not be decoded (left out)']);
   });
 
   it('reports a wrong-typed external_ids as a problem naming the row', () => {
@@ -174,6 +174,6 @@ describe('ovs/ovsdb: external_ids', () => {
     const i = cfg.bridges[0]!.ports.find((p) => p.name === 'vlxp0')!.interfaces[0]!;
     assert.equal(i.externalIds['attached-mac'], undefined);
     assert.equal(i.externalIds['iface-id'], 'd28a71c4-dea4-4c2f-b163-54527837ea2c');
-    assert.deepEqual(cfg.problems, ['interface vlxp0: external_ids 1 pair(s) whose key or value is not a string dropped']);
+    assert.deepEqual(cfg.problems, ['interface vlxp0: external_ids 1 pair whose key or value is not a string dropped']);
   });
 });

@@ -4,6 +4,7 @@ import type { GraphNode, Snapshot } from '../../model/graph';
 import { cgroupOf, cgroupValue, containerNamed, fail, ok, sleep } from '../probe';
 import type { CheckResult } from '../types';
 import type { LabChecks } from './registry';
+import { plural } from '../../../shared/format';
 
 // Guided lab 3: limits and counters read from the container's cgroup files themselves (the
 // snapshot says which file holds each value on this machine's layout, v1 or v2).
@@ -51,7 +52,7 @@ export const cgroupChecks: LabChecks = {
     const lim = cgroupValue(r.cg, 'memoryLimitBytes');
     const mem = usage?.value != null && lim?.value != null ? ` Memory now ${formatBytes(usage.value)} of the ${formatBytes(lim.value)} limit.` : '';
     if (!(kills > 0)) return fail(`oom_kill in ${ev.file} is ${kills}: nothing in vlg-mem has been killed for memory yet.${mem}`);
-    return ok(`oom_kill in ${ev.file} is ${kills}: the kernel killed ${kills} process(es) of vlg-mem at its limit; the container itself is still running.${mem}`);
+    return ok(`oom_kill in ${ev.file} is ${kills}: the kernel killed ${plural(kills, 'process')} of vlg-mem at its limit; the container itself is still running.${mem}`);
   },
 
   async cpu(ctx) {

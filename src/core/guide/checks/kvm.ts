@@ -4,6 +4,7 @@ import { which } from '../../sys/which';
 import { fail, ok } from '../probe';
 import type { CheckContext, CheckResult } from '../types';
 import type { LabChecks } from './registry';
+import { plural } from '../../../shared/format';
 
 // Guided lab 8: the QEMU guests as the Virtual Machines view shows them (VM and VM-device nodes
 // built from /proc, the command line and QMP). Where KVM or QEMU is missing, say so plainly.
@@ -31,7 +32,7 @@ async function guestWithNic(ctx: CheckContext, name: string, driver: RegExp, kin
   const s = await ctx.snapshot();
   const vms = s.nodes.filter((n) => n.kind === 'vm');
   const vm = vms.find((n) => n.props.name === name);
-  if (!vm) return fail(`No running QEMU guest named ${name} (VirtLab sees ${vms.length} guest(s)${vms.length ? `: ${vms.map((v) => String(v.props.name ?? v.label)).join(', ')}` : ''}).`);
+  if (!vm) return fail(`No running QEMU guest named ${name} (VirtLab sees ${plural(vms.length, 'guest')}${vms.length ? `: ${vms.map((v) => String(v.props.name ?? v.label)).join(', ')}` : ''}).`);
   const acc = String(vm.props.accelerator ?? 'unknown');
   const qmp = vm.props.qmp as { status?: string; kvm?: { enabled?: boolean } } | undefined;
   if (acc !== 'kvm') return fail(`${name} (PID ${String(vm.props.pid)}) runs with accelerator ${acc}, not kvm.`);

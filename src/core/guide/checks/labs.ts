@@ -11,6 +11,7 @@ import { fail, icmpCounters, labLedger, linksIn, ok } from '../probe';
 import { upLab } from './labUp';
 import type { CheckResult } from '../types';
 import type { LabChecks } from './registry';
+import { noun, plural } from '../../../shared/format';
 
 // Guided labs 6 (OVS) and 10 (Mininet-style; lab 7 is in vxlan.ts): facts from the lab ledger (which kernel
 // names a lab used), then read on the machine: ovs-ofctl counters, ICMP counters per host
@@ -50,7 +51,7 @@ export const ovsChecks: LabChecks = {
     if (!brs) return fail('Open vSwitch does not answer (ovs-vsctl list-br failed).');
     const snap = await ctx.snapshot();
     const missing = sw.filter((x) => !brs.has(x.dev));
-    if (missing.length) return fail(`OVS bridge(s) ${missing.map((x) => `${x.name}=${x.dev}`).join(', ')} of vlg-ovs are not in ovs-vsctl list-br.`);
+    if (missing.length) return fail(`${noun(missing.length, 'OVS bridge')} ${missing.map((x) => `${x.name}=${x.dev}`).join(', ')} of vlg-ovs are not in ovs-vsctl list-br.`);
     const inSnap = sw.filter((x) => snap.nodes.some((n) => n.id === `ovs-bridge:${x.dev}`)).length;
     return ok(`Lab vlg-ovs is up: ${l.plan.hosts.length} hosts (${l.plan.hosts.map((h) => `${h.name} ${addr(h)} in ${h.netns}`).join(', ')}), OVS bridge ${sw.map((x) => `${x.name} = ${x.dev}`).join(', ')} in ovs-vsctl and ${inSnap} in VirtLab's snapshot.`);
   },
@@ -60,9 +61,9 @@ export const ovsChecks: LabChecks = {
     if (isResult(r)) return r;
     const { sw, f } = r;
     const normal = f.flows.find((x) => /NORMAL/.test(x.actions));
-    if (!normal) return fail(`${sw.dev} has ${f.flows.length} flow(s), none with actions=NORMAL: ${f.flows.map((x) => `priority=${x.priority} ${x.match} actions=${x.actions}`).join('; ')}.`);
+    if (!normal) return fail(`${sw.dev} has ${plural(f.flows.length, 'flow')}, none with actions=NORMAL: ${f.flows.map((x) => `priority=${x.priority} ${x.match} actions=${x.actions}`).join('; ')}.`);
     if (!(normal.nPackets > 0)) return fail(`The NORMAL flow of ${sw.dev} has counted ${normal.nPackets} packets: no traffic has crossed the switch yet.`);
-    return ok(`ovs-ofctl dump-flows ${sw.dev}: ${f.flows.length} flow(s); priority=${normal.priority} actions=NORMAL counted ${normal.nPackets} packets (${normal.nBytes} bytes).`);
+    return ok(`ovs-ofctl dump-flows ${sw.dev}: ${plural(f.flows.length, 'flow')}; priority=${normal.priority} actions=NORMAL counted ${plural(normal.nPackets, 'packet')} (${plural(normal.nBytes, 'byte')}).`);
   },
 
   async drop(ctx) {
@@ -72,7 +73,7 @@ export const ovsChecks: LabChecks = {
     const drops = f.flows.filter((x) => isDrop(x.actions));
     const hostOfFlow = (m: string) => l.plan.hosts.find((h) => new RegExp(`(^|,)nw_(src|dst)=${addr(h).replace(/\./g, '\\.')}(,|$)`).test(m));
     const withHost = drops.map((x) => ({ flow: x, host: hostOfFlow(x.match) })).filter((x) => x.host);
-    if (!withHost.length) return fail(`${sw.dev} has ${drops.length} drop flow(s)${drops.length ? ` (${drops.map((x) => x.match).join('; ')})` : ''}, none matching one host's address (${l.plan.hosts.map((h) => `${h.name} ${addr(h)}`).join(', ')}).`);
+    if (!withHost.length) return fail(`${sw.dev} has ${plural(drops.length, 'drop flow')}${drops.length ? ` (${drops.map((x) => x.match).join('; ')})` : ''}, none matching one host's address (${l.plan.hosts.map((h) => `${h.name} ${addr(h)}`).join(', ')}).`);
     const counted = withHost.find((x) => x.flow.nPackets > 0);
     if (!counted) return fail(`Drop flow priority=${withHost[0].flow.priority},${withHost[0].flow.match} for ${withHost[0].host!.name} has counted 0 packets: ping from ${withHost[0].host!.name}.`);
     const h = counted.host!;
@@ -87,11 +88,11 @@ export const ovsChecks: LabChecks = {
     if (isResult(r)) return r;
     const { l, sw, f } = r;
     const drops = f.flows.filter((x) => isDrop(x.actions));
-    if (drops.length) return fail(`${sw.dev} still has ${drops.length} drop flow(s): ${drops.map((x) => `priority=${x.priority},${x.match} (${x.nPackets} packets)`).join('; ')}.`);
+    if (drops.length) return fail(`${sw.dev} still has ${plural(drops.length, 'drop flow')}: ${drops.map((x) => `priority=${x.priority},${x.match} (${x.nPackets} packets)`).join('; ')}.`);
     const [a, b] = [host(l.plan, 'h2') ?? l.plan.hosts[1], host(l.plan, 'h1') ?? l.plan.hosts[0]];
     const p = await labPing(l.plan, a.name, b.name, { waitS: 2 });
     if (!p.ok) return fail(`No drop flow is left on ${sw.dev}, but ${a.name} → ${b.name} (${p.address}) gets no answer.`);
-    return ok(`${sw.dev} has ${f.flows.length} flow(s), none dropping; ${a.name} → ${b.name} (${p.address}) answers again${p.rttMs !== undefined ? ` in ${p.rttMs} ms` : ''}.`);
+    return ok(`${sw.dev} has ${plural(f.flows.length, 'flow')}, none dropping; ${a.name} → ${b.name} (${p.address}) answers again${p.rttMs !== undefined ? ` in ${p.rttMs} ms` : ''}.`);
   },
 };
 
@@ -110,7 +111,7 @@ export const mininetChecks: LabChecks = {
     if (!r.lab) return fail(`${TREE_FILE} is not a valid lab: ${r.issues.map((i) => `${i.line}:${i.col} ${i.message}`).slice(0, 3).join('; ')}.`);
     const { name, hosts, switches, links } = r.lab;
     if (name !== 'vlg-tree' || hosts.length !== 4 || switches.length !== 3) return fail(`${TREE_FILE} holds lab ${name} with ${hosts.length} hosts and ${switches.length} switches; tree,2,2 named vlg-tree has 4 and 3.`);
-    return ok(`${TREE_FILE}: lab vlg-tree, ${hosts.length} hosts (${hosts.map((h) => h.name).join(', ')}), ${switches.length} switches, ${links.length} links; valid.`);
+    return ok(`${TREE_FILE}: lab vlg-tree, ${plural(hosts.length, 'host')} (${hosts.map((h) => h.name).join(', ')}), ${plural(switches.length, 'switch')}, ${plural(links.length, 'link')}; valid.`);
   },
 
   async up() {
@@ -119,7 +120,7 @@ export const mininetChecks: LabChecks = {
     const bridges = await linksIn(l.plan.swNetns);
     const sws = l.plan.switches.map((s) => ({ s, present: s.kind === 'bridge' ? bridges.get(s.dev)?.kind === 'bridge' : undefined }));
     const missing = sws.filter((x) => x.present === false);
-    if (missing.length) return fail(`Switch bridge(s) ${missing.map((x) => `${x.s.name}=${x.s.dev}`).join(', ')} are missing from ${l.plan.swNetns}.`);
+    if (missing.length) return fail(`${noun(missing.length, 'Switch bridge')} ${missing.map((x) => `${x.s.name}=${x.s.dev}`).join(', ')} are missing from ${l.plan.swNetns}.`);
     return ok(`Lab vlg-tree is up: ${l.plan.hosts.length} host namespaces (${l.plan.hosts.map((h) => `${h.name}=${h.netns}`).join(', ')}) and ${sws.length} bridges in ${l.plan.swNetns} (${sws.map((x) => x.s.dev).join(', ')}).`);
   },
 
@@ -174,7 +175,7 @@ export const mininetChecks: LabChecks = {
     }
     const req = pk.filter((p) => p.type === 8 && p.src === a && p.dst === b).length;
     const rep = pk.filter((p) => p.type === 0 && p.src === b && p.dst === a).length;
-    if (!req || !rep) return fail(`${TREE_PCAP} holds ${pk.length} ICMP packet(s): ${req} echo request(s) ${a} → ${b} and ${rep} reply(ies) back; both must be there.`);
-    return ok(`${TREE_PCAP} (${buf.length} bytes): ${req} ICMP echo request(s) h1 ${a} → h4 ${b} and ${rep} echo reply(ies) back.`);
+    if (!req || !rep) return fail(`${TREE_PCAP} holds ${plural(pk.length, 'ICMP packet')}: ${plural(req, 'echo request')} ${a} → ${b} and ${plural(rep, 'reply', 'replies')} back; both must be there.`);
+    return ok(`${TREE_PCAP} (${buf.length} bytes): ${plural(req, 'ICMP echo request')} h1 ${a} → h4 ${b} and ${plural(rep, 'echo reply', 'echo replies')} back.`);
   },
 };

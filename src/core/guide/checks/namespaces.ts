@@ -3,6 +3,7 @@ import type { GraphNode, Snapshot } from '../../model/graph';
 import { containerNamed, fail, hostNamespace, membersOf, nodeById, ok, processNamespaces } from '../probe';
 import type { CheckResult } from '../types';
 import type { LabChecks } from './registry';
+import { plural } from '../../../shared/format';
 
 // Guided labs 1 (PID namespaces) and 2 (all eight namespaces): read from the snapshot's container,
 // namespace and process nodes, i.e. exactly what the Containers and Namespaces views show.
@@ -12,7 +13,7 @@ const nsOf = (c: GraphNode) => (c.props.namespaces ?? {}) as Partial<Record<NsTy
 /** The running container, or a failed result saying what was found instead. */
 function running(s: Snapshot, name: string): GraphNode | CheckResult {
   const c = containerNamed(s, name);
-  if (!c) return fail(`No container named ${name} (the snapshot lists ${s.nodes.filter((n) => n.kind === 'container').length} containers, none of them ${name}).`);
+  if (!c) return fail(`No container named ${name} (the snapshot lists ${plural(s.nodes.filter((n) => n.kind === 'container').length, 'container')}, none of them ${name}).`);
   if (c.props.state !== 'running') return fail(`Container ${name} exists but is ${String(c.props.state)}, not running.`);
   return c;
 }
@@ -43,7 +44,7 @@ export const pidNamespaceChecks: LabChecks = {
     if (pidNs === undefined) return fail('vlg-pid\'s PID namespace could not be read.');
     const members = membersOf(s, 'pid', pidNs);
     const second = members.find((p) => p.comm === 'sleep' && p.nspid.length > 1 && p.nspid.at(-1) !== 1);
-    if (!second) return fail(`vlg-pid's PID namespace pid:[${pidNs}] holds ${members.length} process(es): ${members.map((p) => `${p.comm} (PID ${p.nspid.at(-1)} inside)`).join(', ') || 'none'}; no second \`sleep\`.`);
+    if (!second) return fail(`vlg-pid's PID namespace pid:[${pidNs}] holds ${plural(members.length, 'process')}: ${members.map((p) => `${p.comm} (PID ${p.nspid.at(-1)} inside)`).join(', ') || 'none'}; no second \`sleep\`.`);
     return ok(`A second \`sleep\` in vlg-pid: PID ${second.nspid.at(-1)} inside the container, PID ${second.pid} on the host (NSpid ${second.nspid.join(' ')}); ${members.length} processes share pid:[${pidNs}].`);
   },
 };
@@ -82,6 +83,6 @@ export const namespacesChecks: LabChecks = {
       if (pns.pid === undefined || pns.pid === ns.pid || pns.mnt === undefined || pns.mnt === ns.mnt) continue;
       return ok(`Process ${p.pid} (\`${p.comm}\`) is in vlg-ns's network namespace net:[${ns.net}] but in PID namespace pid:[${pns.pid}]${pns.pid === hostPid ? ' (the host\'s)' : ''} and mount namespace mnt:[${pns.mnt}], not the container's pid:[${ns.pid}] / mnt:[${ns.mnt}].`);
     }
-    return fail(`net:[${ns.net}] of vlg-ns holds ${inNet.length} process(es) (${inNet.map((p) => `${p.pid} ${p.comm}`).join(', ')}), all also in the container's PID namespace pid:[${ns.pid}]: none entered only the network namespace.`);
+    return fail(`net:[${ns.net}] of vlg-ns holds ${plural(inNet.length, 'process')} (${inNet.map((p) => `${p.pid} ${p.comm}`).join(', ')}), all also in the container's PID namespace pid:[${ns.pid}]: none entered only the network namespace.`);
   },
 };

@@ -1,6 +1,7 @@
 import type { GraphNode, Snapshot } from '../../model/graph';
 import { fail, icmpCounters, nodeById, ok } from '../probe';
 import type { LabChecks } from './registry';
+import { plural } from '../../../shared/format';
 
 // Guided lab 5: namespaces, veth pairs and the bridge as the Network view and topology draw them
 // (snapshot interface nodes with their veth-peer and bridge-port edges); pings proven by each
@@ -34,7 +35,7 @@ export const netnsChecks: LabChecks = {
     const a = namedNetns(s, 'vlg-a');
     const b = namedNetns(s, 'vlg-b');
     if (a === undefined || b === undefined) return fail(`Network namespaces seen under /run/netns: vlg-a ${a === undefined ? 'missing' : `net:[${a}]`}, vlg-b ${b === undefined ? 'missing' : `net:[${b}]`}.`);
-    return ok(`Two network namespaces held by /run/netns: vlg-a = net:[${a}] (${ifacesIn(s, a).length} interface(s)), vlg-b = net:[${b}] (${ifacesIn(s, b).length}).`);
+    return ok(`Two network namespaces held by /run/netns: vlg-a = net:[${a}] (${plural(ifacesIn(s, a).length, 'interface')}), vlg-b = net:[${b}] (${ifacesIn(s, b).length}).`);
   },
 
   async veth(ctx) {
@@ -76,7 +77,7 @@ export const netnsChecks: LabChecks = {
     const toA = peers.find((x) => x.peer && x.peer.props.netnsInode === a);
     const toC = peers.find((x) => x.peer && x.peer.props.netnsInode === cns);
     const portWords = peers.map((x) => `${String(x.port.props.name)} (${isUp(x.port) ? 'up' : 'down'}) → ${x.peer ? `${String(x.peer.props.name)} in net:[${String(x.peer.props.netnsInode)}]` : 'no peer'}`).join(', ');
-    if (!toA || !toC) return fail(`vlg-br0 has ${ports.length} port(s): ${portWords || 'none'}; it needs one whose peer is in vlg-a and one whose peer is in vlg-c.`);
+    if (!toA || !toC) return fail(`vlg-br0 has ${plural(ports.length, 'port')}: ${portWords || 'none'}; it needs one whose peer is in vlg-a and one whose peer is in vlg-c.`);
     const c = await icmpCounters('vlg-c');
     if (!c || !(c.InEchoReps > 0)) return fail(`vlg-br0's ports: ${portWords}. But vlg-c has received ${c?.InEchoReps ?? 0} echo replies: ping 10.99.1.1 from vlg-c.`);
     return ok(`vlg-br0's ports: ${portWords}. vlg-c sent ${c.OutEchos} echo requests through the bridge and received ${c.InEchoReps} replies.`);

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { GraphNode, Snapshot } from '../../model/graph';
 import { containerNamed, fail, ok } from '../probe';
 import type { LabChecks } from './registry';
+import { plural } from '../../../shared/format';
 
 // Guided lab 4: image layers from the snapshot's image and layer nodes; the container's upper
 // directory read on disk, where the kernel's overlay puts what the container writes.
@@ -41,7 +42,7 @@ export const unionFsChecks: LabChecks = {
     const bl = layersOf(base);
     const ml = layersOf(mine);
     const sharedN = bl.filter((d, i) => ml[i] === d).length;
-    if (sharedN !== bl.length || ml.length <= bl.length) return fail(`vlg-greeting:1 has ${ml.length} layer(s); ${sharedN} of virtlab/busybox:latest's ${bl.length} are at its bottom. It should start with all of them and add one.`);
+    if (sharedN !== bl.length || ml.length <= bl.length) return fail(`vlg-greeting:1 has ${plural(ml.length, 'layer')}; ${sharedN} of virtlab/busybox:latest's ${bl.length} are at its bottom. It should start with all of them and add one.`);
     const layerNodes = s.nodes.filter((n) => n.kind === 'layer' && bl.includes(String(n.props.digest)));
     const markedShared = layerNodes.filter((n) => n.props.shared === true).length;
     return ok(`vlg-greeting:1 has ${ml.length} layers: the bottom ${sharedN} (${bl.map(short).join(', ')}) are virtlab/busybox:latest's, stored once and used by both (${markedShared} marked shared in the tree); ${ml.length - bl.length} new (${ml.slice(bl.length).map(short).join(', ')}).`);

@@ -3,6 +3,7 @@ import { run } from '../../sys/exec';
 import { fail, icmpCounters, ok, pingFrom } from '../probe';
 import { upLab } from './labUp';
 import type { LabChecks } from './registry';
+import { noun, plural } from '../../../shared/format';
 
 // Guided lab 7 (VXLAN tenants). Both tenants' tunnels run between the same two VTEPs (hv1, hv2),
 // so the checks read the VXLAN devices the kernel has (`ip -d -j link`), not the lab file: local
@@ -86,7 +87,7 @@ async function tenants() {
     .filter((k) => k.type === 'vxlan')
     .flatMap((k) => [k.a, k.b].map((e) => ({ node: e.node, tenant: e.node.startsWith('sa') ? 'A' : 'B', fileVni: k.vni!, dev: devs.find((d) => d.dev === e.dev), name: e.dev, vtep: p.vteps.find((v) => v.switches?.includes(e.node))?.name ?? '?' })));
   const missing = ends.filter((e) => !e.dev);
-  if (missing.length) return fail(`VXLAN device(s) ${missing.map((e) => `${e.name} (${e.node})`).join(', ')} are missing from ${p.swNetns}.`);
+  if (missing.length) return fail(`${noun(missing.length, 'VXLAN device')} ${missing.map((e) => `${e.name} (${e.node})`).join(', ')} are missing from ${p.swNetns}.`);
   return { l, h: h as Record<'a1' | 'a2' | 'b1' | 'b2', PlanHost>, ends: ends as (Omit<(typeof ends)[number], 'dev'> & { dev: VxlanDevice })[] };
 }
 
@@ -119,7 +120,7 @@ export const vxlanChecks: LabChecks = {
     const s = await ctx.snapshot();
     const seen = vnis.map((v) => ({ vni: v, ends: s.edges.filter((e) => e.kind === 'vxlan-tunnel' && e.to === `vxlan:${v}`).length }));
     const short = seen.filter((x) => x.ends < 2);
-    if (short.length) return fail(`VirtLab sees ${short.map((x) => `${x.ends} tunnel end(s) for VNI ${x.vni}`).join(', ')}; each VNI needs its two VXLAN devices.`);
+    if (short.length) return fail(`VirtLab sees ${short.map((x) => `${plural(x.ends, 'tunnel end')} for VNI ${x.vni}`).join(', ')}; each VNI needs its two VXLAN devices.`);
     if (addr(h.a1) !== addr(h.b1)) return fail(`a1 (${addr(h.a1)}) and b1 (${addr(h.b1)}) should hold the same address.`);
     return ok(`Lab ${LAB} is up; VirtLab sees ${seen.map((x) => `VNI ${x.vni} with ${x.ends} tunnel ends`).join(' and ')}; a1 and b1 both hold ${addr(h.a1)}, a2 and b2 both ${addr(h.a2)}.`);
   },
@@ -145,7 +146,7 @@ export const vxlanChecks: LabChecks = {
     if ('ok' in t) return t;
     const byVtep = new Map<string, typeof t.ends>();
     for (const e of t.ends) byVtep.set(e.vtep, [...(byVtep.get(e.vtep) ?? []), e]);
-    if (byVtep.size !== 2) return fail(`The lab's VXLAN ends sit on ${byVtep.size} VTEP(s) (${[...byVtep.keys()].join(', ')}); this lab has two, hv1 and hv2, each shared by both tenants.`);
+    if (byVtep.size !== 2) return fail(`The lab's VXLAN ends sit on ${plural(byVtep.size, 'VTEP')} (${[...byVtep.keys()].join(', ')}); this lab has two, hv1 and hv2, each shared by both tenants.`);
     for (const [v, es] of byVtep) {
       const tenantsHere = new Set(es.map((e) => e.tenant));
       if (tenantsHere.size !== 2) return fail(`VTEP ${v} carries only tenant ${[...tenantsHere].join('')}'s tunnel: ${es.map(endWords).join('; ')}.`);
