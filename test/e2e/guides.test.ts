@@ -387,7 +387,7 @@ describe('Guided labs in a served VS Code', function () {
       assert.ok(copied.includes(`${file}:1: must start with a front matter block`), copied);
       // The log says it once, with the same line.
       const log = logLines(profile);
-      assert.equal(log.filter((l) => /guided labs: 1 problem\(s\) in the installed extension/.test(l)).length, 1, log.slice(-20).join('\n'));
+      assert.equal(log.filter((l) => /guided labs: 1 problem in the installed extension/.test(l)).length, 1, log.slice(-20).join('\n'));
       assert.ok(log.includes(`${file}:1: must start with a front matter block (\`---\`, then id/title/summary lines, then \`---\`)`));
       // Reinstall VirtLab… shows VirtLab in the Extensions view, where Uninstall and Install are.
       await f.locator('#load-error vscode-button.reinstall').click();
