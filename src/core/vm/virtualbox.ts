@@ -1,5 +1,5 @@
 import type { GraphBuilder } from '../model/builder';
-import { firstLine, type ToolRunner } from './toolrunner';
+import { firstLine, type ToolRunner } from '../sys/exec';
 
 /** Parse `VBoxManage list runningvms`: one `"name" {uuid}` per line. */
 export function parseRunningVms(text: string): { name: string; uuid: string }[] {
