@@ -48,3 +48,36 @@ describe('one tool layer for src/core', () => {
     assert.equal(out.trim(), 'C');
   });
 });
+
+describe('one parser per tool output: ip -j link', () => {
+  it('every src/core file that runs `ip … -j … link` reads it with parseIpLinks (or reads only its stats/VF lists)', () => {
+    const own = new Set(['net/links.ts', 'metrics/iface.ts', 'sriov/vfinfo.ts']);
+    const bypass = sources(CORE)
+      .map((f) => [relative(CORE, f), readFileSync(f, 'utf8')] as const)
+      .filter(([rel, text]) => !own.has(rel) && /'-j',[^\n]*'link'/.test(text) && !text.includes('parseIpLinks('))
+      .map(([rel]) => rel);
+    assert.deepEqual(bypass, []);
+  });
+
+  it('parseIpLinks reads `ip -j -d link show` (no addr_info): flags, master, info kind, vxlan, MAC', async () => {
+    const { parseIpLinks } = await import('../../../src/core/net/links');
+    const { parseVxlanDevices } = await import('../../../src/core/guide/checks/vxlan');
+    const text = JSON.stringify([
+      { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, operstate: 'UNKNOWN', link_type: 'loopback', address: '00:00:00:00:00:00' },
+      { ifindex: 7, ifname: 'vlo-v1', flags: ['BROADCAST', 'UP'], master: 'vlo-br', operstate: 'DOWN', link_type: 'ether', address: '02:00:00:00:00:07', linkinfo: { info_kind: 'veth', info_slave_kind: 'bridge' } },
+      { ifindex: 9, ifname: 'vlo-vx', flags: ['UP', 'LOWER_UP'], master: 'vlo-br', link_type: 'ether', address: '02:00:00:00:00:09', linkinfo: { info_kind: 'vxlan', info_data: { id: 42, local: '10.0.0.1', remote: '10.0.0.2', port: 4789 } } },
+      { ifname: 'broken' },
+    ]);
+    const p = parseIpLinks(text);
+    assert.ok(!('error' in p));
+    assert.deepEqual(p.links.map((l) => [l.name, l.flags.includes('UP'), l.master, l.infoKind, l.mac, l.addresses.length]), [
+      ['lo', true, undefined, undefined, '00:00:00:00:00:00', 0],
+      ['vlo-v1', true, 'vlo-br', 'veth', '02:00:00:00:00:07', 0],
+      ['vlo-vx', true, 'vlo-br', 'vxlan', '02:00:00:00:00:09', 0],
+    ]);
+    assert.equal(p.problems.length, 1);
+    assert.deepEqual(parseVxlanDevices(text), [{ dev: 'vlo-vx', master: 'vlo-br', vni: 42, local: '10.0.0.1', remote: '10.0.0.2', port: 4789 }]);
+    assert.equal(parseVxlanDevices('not json'), undefined);
+    assert.ok('error' in parseIpLinks('{"ifname":"x"}'));
+  });
+});
