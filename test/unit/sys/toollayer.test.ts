@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { parseVxlanDevices } from '../../../src/core/guide/checks/vxlan';
+import { parseIpLinks } from '../../../src/core/net/links';
 import { pathToolRunner, run, start } from '../../../src/core/sys/exec';
 
 const CORE = join(__dirname, '../../../src/core');
@@ -59,9 +61,7 @@ describe('one parser per tool output: ip -j link', () => {
     assert.deepEqual(bypass, []);
   });
 
-  it('parseIpLinks reads `ip -j -d link show` (no addr_info): flags, master, info kind, vxlan, MAC', async () => {
-    const { parseIpLinks } = await import('../../../src/core/net/links');
-    const { parseVxlanDevices } = await import('../../../src/core/guide/checks/vxlan');
+  it('parseIpLinks reads `ip -j -d link show` (no addr_info): flags, master, info kind, vxlan, MAC', () => {
     const text = JSON.stringify([
       { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, operstate: 'UNKNOWN', link_type: 'loopback', address: '00:00:00:00:00:00' },
       { ifindex: 7, ifname: 'vlo-v1', flags: ['BROADCAST', 'UP'], master: 'vlo-br', operstate: 'DOWN', link_type: 'ether', address: '02:00:00:00:00:07', linkinfo: { info_kind: 'veth', info_slave_kind: 'bridge' } },
@@ -79,5 +79,14 @@ describe('one parser per tool output: ip -j link', () => {
     assert.deepEqual(parseVxlanDevices(text), [{ dev: 'vlo-vx', master: 'vlo-br', vni: 42, local: '10.0.0.1', remote: '10.0.0.2', port: 4789 }]);
     assert.equal(parseVxlanDevices('not json'), undefined);
     assert.ok('error' in parseIpLinks('{"ifname":"x"}'));
+  });
+});
+
+describe('one interface-name rule module', () => {
+  it('no src/core file but net/ifname.ts writes an interface-name regex', () => {
+    const copies = sources(CORE)
+      .filter((f) => /=\s*\/\^\[A-Za-z0-9_[^\n]*(\{1,15\}|\{0,14\})/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(CORE, f));
+    assert.deepEqual(copies, ['net/ifname.ts']);
   });
 });
