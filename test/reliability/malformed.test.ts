@@ -18,7 +18,7 @@ import { loadLab } from '../../src/core/lab/validate';
 import type { Snapshot } from '../../src/core/model/graph';
 import { normaliseDockerNetwork } from '../../src/core/net/dockerNetworks';
 import { parseFdb } from '../../src/core/net/fdb';
-import { parseIpAddr } from '../../src/core/net/links';
+import { parseIpLinks } from '../../src/core/net/links';
 import { parseNsidList } from '../../src/core/net/netns';
 import { parseDpifShow, parseDumpFlows, parseFdbShow } from '../../src/core/ovs/flows';
 import { buildOvsConfig } from '../../src/core/ovs/model';
@@ -211,7 +211,7 @@ describe('malformed input: tool output and API answers, mutated, through the par
 
   itChecked('`ip -j -d addr show` (links, addresses, veth, vxlan)', async () => {
     for (const f of ['net/ip-addr-host.json', 'net/ip-addr-vltfxa.json', 'net/ip-addr-host-ovs.json']) {
-      await parserCases('ip -j addr', jsonMutants(rng(SEED), JSON.parse(rec(f)), { huge: f.endsWith('host.json') }), parseIpAddr, isErr);
+      await parserCases('ip -j addr', jsonMutants(rng(SEED), JSON.parse(rec(f)), { huge: f.endsWith('host.json') }), parseIpLinks, isErr);
     }
   });
 

@@ -1,5 +1,6 @@
 import type { GraphNode, Snapshot } from '../model/graph';
 import type { NsType } from '../proc/namespaces';
+import { parseIpLinks } from '../net/links';
 import { run } from '../sys/exec';
 import { NETNS_DIR } from '../lab/engine';
 import { defaultStateDir, readLedger, type Ledger } from '../lab/ledger';
@@ -99,20 +100,9 @@ export async function labLedger(name: string): Promise<Ledger | string> {
 export async function linksIn(netns: string | undefined): Promise<Map<string, { up: boolean; master?: string; kind?: string }>> {
   const r = await run('ip', [...(netns ? ['-n', netns] : []), '-j', '-d', 'link', 'show'], { timeoutMs: 10000 });
   const out = new Map<string, { up: boolean; master?: string; kind?: string }>();
-  if (!r.ok) return out;
-  let j: unknown;
-  try {
-    j = JSON.parse(r.stdout);
-  } catch {
-    return out;
-  }
-  if (!Array.isArray(j)) return out;
-  for (const l of j as Record<string, unknown>[]) {
-    if (typeof l?.ifname !== 'string') continue;
-    const flags = Array.isArray(l.flags) ? (l.flags as unknown[]) : [];
-    const info = l.linkinfo as { info_kind?: unknown } | undefined;
-    out.set(l.ifname, { up: flags.includes('UP'), master: typeof l.master === 'string' ? l.master : undefined, kind: typeof info?.info_kind === 'string' ? info.info_kind : undefined });
-  }
+  const parsed = r.ok ? parseIpLinks(r.stdout) : undefined;
+  if (!parsed || 'error' in parsed) return out;
+  for (const l of parsed.links) out.set(l.name, { up: l.flags.includes('UP'), master: l.master, kind: l.infoKind });
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { run } from '../sys/exec';
+import { firstLine, run } from '../sys/exec';
 import { which } from '../sys/which';
 import type { HostFact } from './types';
 import { VersionCache } from './versionCache';
@@ -23,10 +23,6 @@ const TOOLS: ToolSpec[] = [
   { key: 'lsns', label: 'lsns', bin: 'lsns', versionArgs: ['--version'], install: 'sudo apt-get install util-linux', what: 'lists namespaces (used to cross-check)' },
   { key: 'nsenter', label: 'nsenter', bin: 'nsenter', versionArgs: ['--version'], install: 'sudo apt-get install util-linux', what: 'enters namespaces (namespace terminals)' },
 ];
-
-function firstLine(s: string): string {
-  return s.split('\n').find((l) => l.trim())?.trim() ?? '';
-}
 
 /** Which runtimes and tools are installed (found on PATH) and, for daemons, reachable. */
 export async function detectTools(path: string, timeoutMs: number, versionCacheFile?: string): Promise<HostFact[]> {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { parseIpLinks } from '../net/links';
 import { run, type RunResult } from '../sys/exec';
 import { impairDevice } from './impair';
 import { listLinks, readInventory, type Inventory } from './inventory';
@@ -153,8 +154,8 @@ export async function waitForwarding(plan: LabPlan, timeoutMs = 10000): Promise<
     }
     if (plan.switches.some((sw) => sw.kind === 'ovs-bridge')) {
       const r = await run('ip', ['-j', 'link', 'show'], { timeoutMs: 5000 });
-      const links = r.ok ? (JSON.parse(r.stdout || '[]') as { ifname: string; flags?: string[] }[]) : [];
-      if (!r.ok || links.some((l) => l.ifname.startsWith(plan.stem) && !l.flags?.includes('LOWER_UP'))) return false;
+      const parsed = r.ok ? parseIpLinks(r.stdout) : { error: 'ip -j link show failed' };
+      if ('error' in parsed || parsed.links.some((l) => l.name.startsWith(plan.stem) && !l.flags.includes('LOWER_UP'))) return false;
     }
     return true;
   };

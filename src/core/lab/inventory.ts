@@ -1,4 +1,5 @@
 import { promises as fsp } from 'node:fs';
+import { parseIpLinks } from '../net/links';
 import { run } from '../sys/exec';
 
 // What exists right now, read with the same tools a person would use; validated at this boundary.
@@ -12,17 +13,13 @@ export interface Inventory {
   containers?: Map<string, string>;
 }
 
-function linkNames(json: string): string[] {
-  const x: unknown = JSON.parse(json);
-  if (!Array.isArray(x)) throw new Error('ip -j link did not return a list');
-  return x.filter((l): l is { ifname: string } => !!l && typeof (l as { ifname?: unknown }).ifname === 'string').map((l) => l.ifname);
-}
-
 /** Root-namespace link names (ip -j link). */
 export async function listLinks(timeoutMs = 10000): Promise<Set<string>> {
   const r = await run('ip', ['-j', 'link', 'show'], { timeoutMs });
   if (!r.ok) throw new Error(`ip -j link show failed: ${r.stderr.trim() || r.error}`);
-  return new Set(linkNames(r.stdout));
+  const parsed = parseIpLinks(r.stdout);
+  if ('error' in parsed) throw new Error(parsed.error);
+  return new Set(parsed.links.map((l) => l.name));
 }
 
 /** Named network namespaces (the files `ip netns` lists). */

@@ -1,10 +1,9 @@
-import { run, type RunResult } from '../sys/exec';
+import { run, start, type RunResult } from '../sys/exec';
 import { LabError, NETNS_DIR, applyNetem, findLink } from './engine';
 import { mapPool } from '../sys/pool';
 import type { Ledger } from './ledger';
 import type { LabPlan, PlanHost } from './plan';
 import type { Netem } from './types';
-import { spawn } from 'node:child_process';
 import { sudoCaller } from './privilege';
 
 // Operations on a running lab. Traffic only ever goes to addresses the lab gave its own hosts.
@@ -169,8 +168,8 @@ export async function labCapture(plan: LabPlan, host: string, iface: string, fil
  */
 function captureAs(who: { uid: number; gid: number }, netns: string, dump: string[], file: string, timeoutMs: number): Promise<{ file: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const writer = spawn('setpriv', [`--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', '--', 'tee', '--', file], { stdio: ['pipe', 'ignore', 'pipe'] });
-    const tcpdump = spawn('ip', ['netns', 'exec', netns, ...dump, '-w', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const writer = start('setpriv', [`--reuid=${who.uid}`, `--regid=${who.gid}`, '--clear-groups', '--', 'tee', '--', file], ['pipe', 'ignore', 'pipe']);
+    const tcpdump = start('ip', ['netns', 'exec', netns, ...dump, '-w', '-'], ['ignore', 'pipe', 'pipe']);
     let dumpErr = '';
     let writeErr = '';
     let timedOut = false;

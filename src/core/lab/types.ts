@@ -75,9 +75,5 @@ export interface ParseResult {
   issues: LabIssue[];
 }
 
-/** Kernel interface names are at most 15 bytes (IFNAMSIZ 16 with the NUL). */
-export const IFNAME_MAX = 15;
-// A leading '-' would read as an option to ip/tc/ovs-vsctl, and '.'/'..' are not names to the kernel.
-export const IFNAME_RE = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,14}$/;
 export const NODE_NAME_RE = /^[A-Za-z][A-Za-z0-9_-]{0,31}$/;
 export const LAB_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;

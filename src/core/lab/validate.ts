@@ -1,6 +1,6 @@
 import { parseLabYaml, type RawLab } from './parse';
 import type { Endpoint, HostIface, Lab, LabHost, LabIssue, LabLink, LabSwitch, ParseResult } from './types';
-import { IFNAME_MAX, IFNAME_RE } from './types';
+import { IFNAME_MAX, NEW_IFNAME_RE } from '../net/ifname';
 
 // Semantic checks (names, endpoints, interfaces, segments, addresses) and address assignment.
 
@@ -93,7 +93,7 @@ export function validateLab(raw: RawLab): ParseResult {
         err(e.line, e.col, `interface name "${name}" is ${Buffer.byteLength(name)} bytes; the kernel allows at most ${IFNAME_MAX}`, `shorten it, e.g. "${name.slice(0, 8)}"`);
         continue;
       }
-      if (!IFNAME_RE.test(name)) {
+      if (!NEW_IFNAME_RE.test(name)) {
         err(e.line, e.col, `interface name "${name}" has characters the kernel or VirtLab do not accept`, 'use letters, digits, `_`, `.` or `-`, starting with a letter, digit or `_`');
         continue;
       }

@@ -1,4 +1,4 @@
-/** Validation and normalisation of `ip -j -d addr show` (links with details plus their addresses). */
+/** Validation and normalisation of `ip -j [-d] link|addr show` (links with details plus their addresses). */
 import { isObj, type JsonObject as Obj } from '../sys/json';
 
 export type LinkKind =
@@ -137,8 +137,11 @@ export function normaliseLink(raw: unknown): NetLink | undefined {
   return link;
 }
 
-/** Parse and validate `ip -j -d addr show` output; a broken entry is dropped and described, a broken document is an error. */
-export function parseIpAddr(text: string): ParsedLinks | { error: string } {
+/**
+ * The one parser of `ip -j [-d] link show` and `ip -j [-d] addr show` (links without `addr_info`
+ * have no addresses): a broken entry is dropped and described, a broken document is an error.
+ */
+export function parseIpLinks(text: string): ParsedLinks | { error: string } {
   let doc: unknown;
   try {
     doc = JSON.parse(text);

@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import type { ScanOptions } from '../context';
 import { readLinkOr } from '../sys/fs';
 import { parseFdb, type FdbEntry } from './fdb';
-import { parseIpAddr, type NetLink } from './links';
+import { parseIpLinks, type NetLink } from './links';
 import { failure, runTool } from './tools';
 import { plural } from '../../shared/format';
 
@@ -94,7 +94,7 @@ export const IP_ADDR_ARGS: readonly string[] = ['-j', '-d', 'addr', 'show'];
 
 /** Parse one namespace's `ip -j -d addr show` output and, if it has a bridge, read its fdb. */
 export async function finishNetnsRead(opts: ScanOptions, inode: number, entry: { path?: string; self?: boolean }, stdout: string): Promise<NetnsRead | NetnsReadError> {
-  const parsed = parseIpAddr(stdout);
+  const parsed = parseIpLinks(stdout);
   if ('error' in parsed) return { inode, error: parsed.error, code: 'EINVAL' };
   const problems = [...parsed.problems];
   const bridges = new Set(parsed.links.filter((l) => l.kind === 'bridge').map((l) => l.name));

@@ -1,6 +1,7 @@
 import type { ScanOptions } from '../context';
 import { run, type RunResult } from '../sys/exec';
 import { which } from '../sys/which';
+import { IFNAME_RE } from '../net/ifname';
 import { isObj, optBool as bool, optNum as num, optStr as str, type JsonObject as Obj } from '../sys/json';
 
 /**
@@ -31,8 +32,6 @@ export interface PfLinkInfo {
 /** Runs `ip -j link show dev <pf>`; injectable so unit tests replay recorded output. */
 export type IpLinkReader = (ifname: string) => Promise<RunResult>;
 
-/** Interface names we pass to `ip` (kernel IFNAMSIZ and the characters it allows in practice). */
-export const IFNAME_RE = /^[A-Za-z0-9_.:@-]{1,15}$/;
 
 /** The real reader: the `ip` on opts.path, with the scan timeout. */
 export function ipLinkReader(opts: ScanOptions): IpLinkReader {

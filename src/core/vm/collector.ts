@@ -7,7 +7,7 @@ import { collectLibvirt } from './libvirt';
 import { findQemuProcesses } from './procscan';
 import { addQemuGuest } from './qemu';
 import { queryQmp, type QmpInfo } from './qmp';
-import { pathToolRunner, type ToolRunner } from './toolrunner';
+import { pathToolRunner, type ToolRunner } from '../sys/exec';
 import { collectVirtualBox } from './virtualbox';
 import { plural } from '../../shared/format';
 

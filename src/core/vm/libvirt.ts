@@ -1,6 +1,6 @@
 import type { GraphBuilder } from '../model/builder';
 import { classifyDevice } from './devices';
-import { firstLine, type ToolRunner } from './toolrunner';
+import { firstLine, type ToolRunner } from '../sys/exec';
 import { plural } from '../../shared/format';
 
 /** `virsh dominfo` as key/value pairs. */

@@ -1,5 +1,5 @@
 import type { GraphBuilder } from '../model/builder';
-import { firstLine, type ToolRunner } from './toolrunner';
+import { firstLine, type ToolRunner } from '../sys/exec';
 import { plural } from '../../shared/format';
 
 /** Parse `VBoxManage list runningvms`: one `"name" {uuid}` per line. */

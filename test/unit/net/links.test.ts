@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { parseIpAddr, type NetLink } from '../../../src/core/net/links';
+import { parseIpLinks, type NetLink } from '../../../src/core/net/links';
 
 const fx = (f: string) => readFileSync(`${__dirname}/../../fixtures/net/${f}`, 'utf8');
 function links(f: string): NetLink[] {
-  const r = parseIpAddr(fx(f));
+  const r = parseIpLinks(fx(f));
   assert.ok(!('error' in r), 'error' in r ? r.error : '');
   assert.deepEqual(r.problems, []);
   return r.links;
@@ -75,11 +75,11 @@ describe('net/links: ip -j -d addr show', () => {
 
   it('rejects a truncated or non-array document and drops broken entries', () => {
     const text = fx('ip-addr-vltfxa.json');
-    const t = parseIpAddr(text.slice(0, Math.floor(text.length / 2)));
+    const t = parseIpLinks(text.slice(0, Math.floor(text.length / 2)));
     assert.ok('error' in t && /not JSON/.test(t.error));
-    const na = parseIpAddr('{"ifindex":1}');
+    const na = parseIpLinks('{"ifindex":1}');
     assert.ok('error' in na && /array/.test(na.error));
-    const r = parseIpAddr(JSON.stringify([
+    const r = parseIpLinks(JSON.stringify([
       { ifindex: 1, ifname: 'lo', link_type: 'loopback', addr_info: [{ family: 'inet', local: '127.0.0.1' }, 'junk', { family: 'inet', local: '127.0.0.2', prefixlen: 8 }] },
       { ifname: 'noindex' },
       { ifindex: -3, ifname: 'neg' },

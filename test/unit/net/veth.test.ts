@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { parseIpAddr, type NetLink } from '../../../src/core/net/links';
+import { parseIpLinks, type NetLink } from '../../../src/core/net/links';
 import { parseNsidList } from '../../../src/core/net/netns';
 import { resolveVethPeers } from '../../../src/core/net/veth';
 
 const links = (f: string): NetLink[] => {
-  const r = parseIpAddr(readFileSync(`${__dirname}/../../fixtures/net/${f}`, 'utf8'));
+  const r = parseIpLinks(readFileSync(`${__dirname}/../../fixtures/net/${f}`, 'utf8'));
   if ('error' in r) throw new Error(r.error);
   return r.links;
 };

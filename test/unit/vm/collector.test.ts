@@ -5,7 +5,7 @@ import { scanOptions } from '../../../src/core/context';
 import { GraphBuilder } from '../../../src/core/model/builder';
 import type { RunResult } from '../../../src/core/sys/exec';
 import { makeVmCollector, vmNetJoinCollector } from '../../../src/core/vm/collector';
-import type { ToolRunner } from '../../../src/core/vm/toolrunner';
+import type { ToolRunner } from '../../../src/core/sys/exec';
 
 const FIX = join(__dirname, '../../fixtures/vm');
 const opts = scanOptions({ roots: { proc: join(FIX, 'proc') } });

@@ -1,4 +1,5 @@
 import type { PlanHost } from '../../lab/plan';
+import { parseIpLinks } from '../../net/links';
 import { run } from '../../sys/exec';
 import { fail, icmpCounters, ok, pingFrom } from '../probe';
 import { upLab } from './labUp';
@@ -25,27 +26,11 @@ export interface VxlanDevice {
 
 /** `ip -d -j link show type vxlan` of one namespace, parsed; undefined when it cannot be read. */
 export function parseVxlanDevices(json: string): VxlanDevice[] | undefined {
-  let j: unknown;
-  try {
-    j = JSON.parse(json);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(j)) return undefined;
-  const out: VxlanDevice[] = [];
-  for (const l of j as Record<string, unknown>[]) {
-    const d = (l?.linkinfo as { info_data?: Record<string, unknown> } | undefined)?.info_data;
-    if (typeof l?.ifname !== 'string' || typeof d?.id !== 'number') continue;
-    out.push({
-      dev: l.ifname,
-      master: typeof l.master === 'string' ? l.master : undefined,
-      vni: d.id,
-      local: typeof d.local === 'string' ? d.local : undefined,
-      remote: typeof d.remote === 'string' ? d.remote : undefined,
-      port: typeof d.port === 'number' ? d.port : undefined,
-    });
-  }
-  return out;
+  const parsed = parseIpLinks(json);
+  if ('error' in parsed) return undefined;
+  return parsed.links.flatMap((l) =>
+    l.vxlan ? [{ dev: l.name, master: l.master, vni: l.vxlan.vni, local: l.vxlan.local, remote: l.vxlan.remote, port: l.vxlan.port }] : [],
+  );
 }
 
 async function vxlanDevices(netns: string): Promise<VxlanDevice[] | undefined> {
@@ -56,11 +41,8 @@ async function vxlanDevices(netns: string): Promise<VxlanDevice[] | undefined> {
 /** The MAC address of an interface in a namespace. */
 async function macOf(netns: string, dev: string): Promise<string | undefined> {
   const r = await run('ip', ['-n', netns, '-j', 'link', 'show', 'dev', dev], { timeoutMs: 10000 });
-  try {
-    return r.ok ? (JSON.parse(r.stdout) as { address?: string }[])[0]?.address : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = r.ok ? parseIpLinks(r.stdout) : undefined;
+  return parsed && !('error' in parsed) ? parsed.links[0]?.mac : undefined;
 }
 
 /** The MAC a namespace's neighbour table holds for an address. */
