@@ -9,14 +9,19 @@ export const WELCOMED_KEY = 'virtlab.welcomed';
 /** `publisher.name#walkthrough id` from package.json "walkthroughs". */
 export const WALKTHROUGH_ID = 'virtlab.virtlab#virtlab.getStarted';
 
-/** Whether to welcome now: never before, and the user has not turned walkthroughs-on-install off. */
-export function shouldWelcome(welcomedBefore: boolean, openOnInstall: boolean | undefined): boolean {
-  return !welcomedBefore && openOnInstall !== false;
+/**
+ * Whether to welcome now: never before, and neither VS Code's walkthroughs-on-install nor
+ * `virtlab.openWalkthroughOnFirstRun` is off. (code-server's remote extension host sees only the
+ * default of the workbench's own setting, never the user's value, so VirtLab has its own switch.)
+ */
+export function shouldWelcome(welcomedBefore: boolean, openOnInstall: boolean | undefined, ownSwitch: boolean | undefined = true): boolean {
+  return !welcomedBefore && openOnInstall !== false && ownSwitch !== false;
 }
 
 export async function welcomeOnFirstRun(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): Promise<void> {
   const openOnInstall = vscode.workspace.getConfiguration('workbench.welcomePage.walkthroughs').get<boolean>('openOnInstall');
-  if (!shouldWelcome(context.globalState.get<boolean>(WELCOMED_KEY, false), openOnInstall)) return;
+  const own = vscode.workspace.getConfiguration('virtlab').get<boolean>('openWalkthroughOnFirstRun');
+  if (!shouldWelcome(context.globalState.get<boolean>(WELCOMED_KEY, false), openOnInstall, own)) return;
   // Remember first: a failure below must not reopen it on every start.
   await context.globalState.update(WELCOMED_KEY, true);
   try {

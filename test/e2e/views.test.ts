@@ -73,7 +73,7 @@ describe('VirtLab views in a served VS Code (containers, namespaces, live update
     // As `npm start`'s profile: walkthroughs open on install (the other e2e profiles turn that off).
     // As `npm start`'s profile: walkthroughs open on install (the other e2e profiles turn that off);
     // xterm draws DOM rows (readable text) instead of a canvas.
-    profile = prepareProfile('e2e-views-profile', [VIRTLAB_VSIX], { 'workbench.welcomePage.walkthroughs.openOnInstall': true, 'terminal.integrated.gpuAcceleration': 'off' });
+    profile = prepareProfile('e2e-views-profile', [VIRTLAB_VSIX], { 'workbench.welcomePage.walkthroughs.openOnInstall': true, 'virtlab.openWalkthroughOnFirstRun': true, 'terminal.integrated.gpuAcceleration': 'off' });
     server = await startCodeServer(profile);
     ui = await openWorkbench(server, profile.workspace);
     page = ui.page;

@@ -52,7 +52,7 @@ export function prepareProfile(name: string, vsixes: string[], settings: Record<
   for (const d of [p.userData, p.extensions, p.workspace]) fs.mkdirSync(d, { recursive: true });
   fs.mkdirSync(path.join(p.userData, 'User'), { recursive: true });
   const project = JSON.parse(fs.readFileSync(path.join(REPO, 'scripts/code-server-settings.json'), 'utf8')) as Record<string, unknown>;
-  fs.writeFileSync(path.join(p.userData, 'User/settings.json'), JSON.stringify({ ...project, 'workbench.welcomePage.walkthroughs.openOnInstall': false, ...settings }, null, 2));
+  fs.writeFileSync(path.join(p.userData, 'User/settings.json'), JSON.stringify({ ...project, 'workbench.welcomePage.walkthroughs.openOnInstall': false, 'virtlab.openWalkthroughOnFirstRun': false, ...settings }, null, 2));
   for (const v of vsixes) {
     execFileSync(CODE_SERVER, ['--user-data-dir', p.userData, '--extensions-dir', p.extensions, '--force', '--install-extension', v], {
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -83,9 +83,13 @@ describe('Workspace trust (reliability: workspace trust)', function () {
     const trust = pkg.capabilities.untrustedWorkspaces;
     const restricted = new Set(trust.restrictedConfigurations ?? []);
     // A setting names a path when it is a string whose name or default or description says so.
+    // An exclude list (globs, like files.exclude) only takes files away from what VirtLab looks at:
+    // it can point VirtLab at nothing, so a workspace may set it, and it is not counted here.
+    const excludeOnly = (k: string, s: PkgSetting) => /\.exclude$/.test(k) && ([] as string[]).concat(s.type ?? []).join() === 'array' && s.scope === 'resource';
     const pathLike = Object.entries(settings).filter(([k, s]) => {
       const types = ([] as string[]).concat(s.type ?? []);
       if (!types.includes('string') && !types.includes('array')) return false;
+      if (excludeOnly(k, s)) return false;
       const text = `${k} ${s.description ?? ''} ${s.markdownDescription ?? ''}`;
       return /socket|root|path|dir|folder|file|executable|binary|program|command|\bbin\b/i.test(text) || (typeof s.default === 'string' && s.default.startsWith('/'));
     });

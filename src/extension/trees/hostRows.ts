@@ -14,11 +14,11 @@ const ROW_CHARS = 36;
 
 /**
  * The description of a fact row: the whole value when it fits, else its short form (a tool's
- * version number, the value without its parenthesis); the whole value stays in the tooltip.
+ * version number with its build suffix, such as 20.10.24+dfsg1, the value without its parenthesis); the whole value stays in the tooltip.
  */
 export function shortFactValue(f: Pick<HostFact, 'label' | 'value' | 'group' | 'status'>): string {
   if (f.label.length + 1 + f.value.length <= ROW_CHARS) return f.value;
-  const version = f.group === 'tools' && f.status === 'ok' ? /\d+\.\d+(?:\.\d+)?/.exec(f.value)?.[0] : undefined;
+  const version = f.group === 'tools' && f.status === 'ok' ? /\d+\.\d+(?:\.\d+)?[^\s,;()]*/.exec(f.value)?.[0] : undefined;
   if (version) return version;
   const short = f.value.replace(/\s*\([^)]*\)/g, '').replace(/ total, /, ', ').replace(/ available$/, ' free');
   return short || f.value;

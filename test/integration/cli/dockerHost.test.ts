@@ -61,7 +61,7 @@ describe('Docker socket from DOCKER_HOST / VIRTLAB_DOCKER_SOCKET (built CLI, rea
     assert.ok(used >= 3, `the Docker API was asked through ${PROXY} (${used} requests: ${proxy.seen().slice(-5).join(', ')})`);
     const docker = s.report.sources.docker;
     assert.equal(docker.state, 'ok', docker.detail);
-    assert.match(docker.detail ?? '', new RegExp(`images on ${PROXY} \\(from DOCKER_HOST\\)$`));
+    assert.match(docker.detail ?? '', new RegExp(`\\d+ images? on ${PROXY} \\(from DOCKER_HOST\\)$`));
     // What it read is the real daemon: our container, by the id docker gave it.
     assert.ok(s.nodes.some((n) => n.kind === 'container' && n.props.id === id), `container ${CTR} (${id.slice(0, 12)}) is in the snapshot`);
     const fact = dockerFact(s);

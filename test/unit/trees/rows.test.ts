@@ -123,6 +123,8 @@ describe('tree rows (pure builders)', () => {
     assert.equal(rows.find((r) => r.label === 'cgroup layout')?.description, 'hybrid');
     for (const r of rows) assert.ok(r.label.length + 1 + (r.description ?? '').length <= 36, `${r.label} ${r.description}`);
     assert.equal(shortFactValue({ label: 'Kernel', value: '6.1.0', group: 'system', status: 'ok' }), '6.1.0');
+    // The version as the tool itself reports it, build suffix included (`docker version` says 20.10.24+dfsg1).
+    assert.equal(shortFactValue({ label: 'Docker Engine', value: '20.10.24+dfsg1 (API 1.41, containerd 1.6.20, runc 1.1.5)', group: 'tools', status: 'ok' }), '20.10.24+dfsg1');
   });
 
   it('process counts add up: "104 processes: 102 with namespaces read, 1 denied, 1 gone"', () => {
