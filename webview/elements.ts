@@ -55,6 +55,9 @@ function isNetns(n: GraphNode): boolean {
   return n.kind === 'namespace' && n.props.type === 'net';
 }
 
+/** The host node says it is this machine (its hostname under it), so it is not read as one more VM. */
+export const hostLabel = (hostname: string): string => `This machine\n${hostname}`;
+
 /** A label a person recognises for a network namespace box. */
 export function netnsLabel(n: GraphNode, model: GraphModel): string {
   if (n.props.isHostNs === true) return 'host network namespace';
@@ -155,7 +158,7 @@ export function toElements(model: GraphModel, layers: Layers): Map<string, Eleme
   // re-check every ancestor on each add and dominated the first draw of large graphs.
   const boxes = new Set(parent.values());
   for (const n of drawn.values()) {
-    const data: ElementData = { id: n.id, nodeId: n.id, label: isNetns(n) ? netnsLabel(n, model) : n.label, kind: n.kind };
+    const data: ElementData = { id: n.id, nodeId: n.id, label: isNetns(n) ? netnsLabel(n, model) : n.kind === 'host' ? hostLabel(n.label) : n.label, kind: n.kind };
     const p = parent.get(n.id);
     if (p) data.parent = p;
     out.set(n.id, { group: 'nodes', data, classes: boxes.has(n.id) ? `${nodeClasses(n)} box` : nodeClasses(n) });

@@ -15,6 +15,7 @@ import { GraphView } from './graphView';
 import { bestMatch, KeyboardNav } from './keyboard';
 import { loadState, post, saveState } from './host';
 import { GraphModel } from './model';
+import { renderLegend } from './legend';
 import { readPalette } from './style';
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -66,7 +67,16 @@ const side = el('div', 'side');
 const detailsEl = el('div', 'details');
 const chartsEl = el('div', 'charts');
 const factsEl = el('div', 'facts-box');
-side.append(detailsEl, chartsEl, factsEl);
+// The legend: what each shape, colour and line means, folded open by default (a <details>).
+const legendBox = document.createElement('details');
+legendBox.className = 'legend';
+legendBox.open = true;
+const legendHead = document.createElement('summary');
+legendHead.textContent = 'Legend';
+const legendBody = el('div', 'legend-body');
+legendBox.append(legendHead, legendBody);
+renderLegend(legendBody, readPalette());
+side.append(detailsEl, chartsEl, factsEl, legendBox);
 // Shown while a source (Docker) does not answer and its last-known nodes are drawn greyed.
 const banner = el('div', 'banner');
 banner.setAttribute('role', 'status');
@@ -224,6 +234,7 @@ window.addEventListener('message', (e: MessageEvent) => {
 new MutationObserver(() => {
   view.restyle();
   charts.setPalette(readPalette());
+  renderLegend(legendBody, readPalette());
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 if (state.search) search.value = state.search;

@@ -82,7 +82,8 @@ export function stylesheet(p: Palette, large = false, detail = true): unknown[] 
         'z-compound-depth': 'top',
       },
     },
-    { selector: 'node.host', style: { shape: 'round-rectangle', width: 34, height: 24, 'background-color': p.fg } },
+    // This machine: outlined (double border), not filled like a VM, and labelled "This machine" over its hostname.
+    { selector: 'node.host', style: { shape: 'round-rectangle', width: 34, height: 24, 'background-color': p.bg, 'border-width': 4, 'border-style': 'double', 'border-color': p.fg, 'text-wrap': 'wrap' } },
     { selector: 'node.container', style: { shape: 'round-rectangle', width: 30, height: 22, 'background-color': p.container } },
     { selector: 'node.container.stopped', style: { 'background-opacity': 0.35, 'border-style': 'dashed' } },
     { selector: 'node.vm', style: { shape: 'round-rectangle', 'background-color': p.vm } },

@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { drawn, keyFocus, renderedPosition, startCodeServerWith, tabToGraph, topologyFrame, waitDrawn } from './topologyPage';
@@ -121,6 +122,7 @@ describe('Topology webview in a served VS Code', function () {
   const ctrIds: string[] = [];
   const ctrPids: number[] = [];
   const consoleLines: string[] = [];
+  let legendLight: string | null = null;
 
   before(async function () {
     cleanup();
@@ -192,6 +194,19 @@ describe('Topology webview in a served VS Code', function () {
     }
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     await page.screenshot({ path: path.join(RESULTS_DIR, 'topology-light.png') });
+  });
+
+  it('a legend says what each shape, colour and line means, and the host node says it is this machine', async function () {
+    const items = await frame.locator('details.legend[open] .legend-list li').allInnerTexts();
+    for (const want of [/^This machine/, /^Container \(running\)/, /^Virtual machine/, /^Network interface, down/, /^Open vSwitch bridge/, /^veth pair/, /^VXLAN tunnel/]) {
+      assert.ok(items.some((t) => want.test(t)), `the legend has ${want}: ${items.join(' | ')}`);
+    }
+    assert.equal(await frame.locator('details.legend .legend-swatch').count(), items.length, 'one swatch per entry');
+    const host = (await drawn(frame)).nodes.find((n) => n.kind === 'host');
+    assert.ok(host, 'the host node is drawn');
+    assert.equal(host.label, `This machine\n${os.hostname()}`);
+    legendLight = await frame.locator('details.legend .legend-swatch *').first().getAttribute('stroke');
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'topology-legend-light.png') });
   });
 
   it('clicking a container shows its details, with a hostile label as literal text', async function () {
@@ -429,6 +444,11 @@ describe('Topology webview in a served VS Code', function () {
     await switchThemeAndShoot(page, frame, /^Dark Modern/, 'vscode-dark', 'topology-dark.png');
     const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.notEqual(bg, 'rgb(255, 255, 255)');
+    // The legend is redrawn in the dark palette: the host swatch's outline is the new foreground.
+    await frame.locator('details.legend').scrollIntoViewIfNeeded();
+    const legendDark = await frame.locator('details.legend .legend-swatch *').first().getAttribute('stroke');
+    assert.ok(legendLight && legendDark && legendDark !== legendLight, `legend outline ${legendLight} (light) -> ${legendDark} (dark)`);
+    await page.screenshot({ path: path.join(RESULTS_DIR, 'topology-legend-dark.png') });
   });
 
   it('keyboard focus ring in the dark theme', async function () {
