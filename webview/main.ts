@@ -68,13 +68,10 @@ const detailsEl = el('div', 'details');
 const chartsEl = el('div', 'charts');
 const factsEl = el('div', 'facts-box');
 // The legend: what each shape, colour and line means, folded open by default (a <details>).
-const legendBox = document.createElement('details');
-legendBox.className = 'legend';
+const legendBox = el('details', 'legend');
 legendBox.open = true;
-const legendHead = document.createElement('summary');
-legendHead.textContent = 'Legend';
 const legendBody = el('div', 'legend-body');
-legendBox.append(legendHead, legendBody);
+legendBox.append(el('summary', undefined, 'Legend'), legendBody);
 renderLegend(legendBody, readPalette());
 side.append(detailsEl, chartsEl, factsEl, legendBox);
 // Shown while a source (Docker) does not answer and its last-known nodes are drawn greyed.
